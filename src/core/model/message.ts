@@ -70,6 +70,8 @@ export const replySchema = z.object({
   images: z.array(z.object({ path: z.string(), alt: z.string() })).default([]),
   /** The adapter should move the conversation into a thread (interviews in channels). */
   openThread: z.object({ name: z.string() }).optional(),
+  /** Identifies the interview or quiz this reply belongs to (for `Engine.attachThread`). */
+  sessionRef: z.string().optional(),
   /** Score of a graded answer (0-100), for adapters that show it specially (colour, reaction). */
   score: z.number().min(0).max(100).optional(),
 });
