@@ -15,7 +15,7 @@ export const conversationSchema = z.object({
 export type Conversation = z.infer<typeof conversationSchema>;
 
 /** Button ids the engine offers; adapters map them to their own components and back. */
-export const actionIdSchema = z.enum(['hint', 'skip', 'end', 'repeat', 'answer-form', 'start-interview', 'quiz-answer', 'progress']);
+export const actionIdSchema = z.enum(['hint', 'skip', 'end', 'repeat', 'answer-form', 'submit-answer', 'start-interview', 'quiz-answer', 'progress']);
 export type ActionId = z.infer<typeof actionIdSchema>;
 
 export const incomingMessageSchema = z.object({
