@@ -6,7 +6,7 @@ import type { ZodError } from 'zod';
 import type { KeyPoint, Rubric } from '../core/ports/grader.js';
 import { DESIGN_PHASES } from './areas.js';
 import { parseMarkdownNote, slugify } from './markdown.js';
-import { noteFrontMatterSchema, questionFileSchema, type QuestionInput } from './schema.js';
+import { noteFrontMatterSchema, questionFileSchema, type QuestionInput, type RubricInput } from './schema.js';
 import type { KnowledgeBase, KnowledgeProblem, Note, Question } from './types.js';
 
 const MAX_FILE_BYTES = 2_000_000;
@@ -83,8 +83,9 @@ function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
-function toQuestion(input: QuestionInput, rel: string): Question {
-  const keyPoints: KeyPoint[] = input.rubric.keyPoints.map((point, index) => ({
+/** Fills defaults and ids so a rubric from a file, a CLI line or an LLM prompt looks the same. */
+export function normalizeRubric(input: RubricInput): Rubric {
+  const keyPoints: KeyPoint[] = input.keyPoints.map((point, index) => ({
     id: point.id ?? `kp${index + 1}`,
     text: point.text,
     weight: point.weight,
@@ -93,13 +94,17 @@ function toQuestion(input: QuestionInput, rel: string): Question {
     notes: point.notes,
     ...(point.phase ? { phase: point.phase } : {}),
   }));
-  const rubric: Rubric = {
+  return {
     keyPoints,
-    misconceptions: input.rubric.misconceptions.map((item) => ({ text: item.text, match: item.match, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}) })),
-    modelAnswer: input.rubric.modelAnswer,
-    hints: input.rubric.hints,
-    followUps: input.rubric.followUps,
+    misconceptions: input.misconceptions.map((item) => ({ text: item.text, match: item.match, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}) })),
+    modelAnswer: input.modelAnswer,
+    hints: input.hints,
+    followUps: input.followUps,
   };
+}
+
+function toQuestion(input: QuestionInput, rel: string): Question {
+  const rubric = normalizeRubric(input.rubric);
   return {
     id: input.id,
     area: input.area,

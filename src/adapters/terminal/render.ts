@@ -1,0 +1,30 @@
+import type { Reply } from '../../core/model/message.js';
+
+const ANSI = { bold: '\u001b[1m', dim: '\u001b[2m', reset: '\u001b[0m', green: '\u001b[32m', yellow: '\u001b[33m', red: '\u001b[31m', cyan: '\u001b[36m' };
+
+function inline(text: string, color: boolean): string {
+  if (!color) return text.replace(/\*\*(.+?)\*\*/g, '$1').replace(/(^|\s)_(\S(?:.*?\S)?)_(?=\s|$|[.,;:!?)])/g, '$1$2').replace(/`([^`]+)`/g, '$1');
+  return text
+    .replace(/\*\*(.+?)\*\*/g, `${ANSI.bold}$1${ANSI.reset}`)
+    .replace(/(^|\s)_(\S(?:.*?\S)?)_(?=\s|$|[.,;:!?)])/g, `$1${ANSI.dim}$2${ANSI.reset}`)
+    .replace(/`([^`]+)`/g, `${ANSI.cyan}$1${ANSI.reset}`);
+}
+
+function scoreColor(score: number): string {
+  return score >= 65 ? ANSI.green : score >= 40 ? ANSI.yellow : ANSI.red;
+}
+
+/** Renders a reply as terminal text; ANSI styling only when `color` (stdout is a TTY). */
+export function renderForTerminal(value: Reply, color: boolean): string {
+  const lines: string[] = [];
+  if (value.title) {
+    const title = color && value.score !== undefined ? `${scoreColor(value.score)}${ANSI.bold}${value.title}${ANSI.reset}` : color ? `${ANSI.bold}${value.title}${ANSI.reset}` : value.title;
+    lines.push(`== ${title}`);
+  }
+  for (const section of value.sections) {
+    if (section.heading) lines.push(color ? `${ANSI.bold}${section.heading}${section.collapsed ? ' (spoiler)' : ''}${ANSI.reset}` : `${section.heading}${section.collapsed ? ' (spoiler)' : ''}:`);
+    lines.push(...section.body.split('\n').map((line) => inline(line, color)));
+  }
+  for (const image of value.images) lines.push(`Chart saved to ${image.path}`);
+  return `${lines.join('\n')}\n`;
+}

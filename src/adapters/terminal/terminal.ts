@@ -1,0 +1,107 @@
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { IncomingMessage, Reply } from '../../core/model/message.js';
+import type { Engine } from '../../core/ports/engine.js';
+import { renderForTerminal } from './render.js';
+
+export interface TerminalOptions {
+  input: Readable;
+  output: Writable;
+  /** Colour and a prompt only on a real terminal. */
+  interactive: boolean;
+  userName?: string;
+}
+
+/** Lines that are sent at once even while an answer is being typed. */
+const IMMEDIATE = /^(?:[/!]?)(help|hint|skip|next|repeat|end|stop|progress|settings(?:\s.*)?|quiz(?:\s.*)?|ask\s.+|interview(?:\s.*)?|forget me|leaderboard)$/i;
+const QUIT = /^(?:quit|exit|:q|bye)$/i;
+
+function defaultUser(): string {
+  try {
+    return userInfo().username || 'local';
+  } catch {
+    return process.env.USER ?? 'local';
+  }
+}
+
+/**
+ * The terminal is an adapter like any other: lines in, engine replies out. While a question is
+ * waiting for an answer, lines are collected until an empty line, so answers can span lines.
+ */
+export class TerminalChat {
+  private readonly userName: string;
+  private awaitingAnswer = false;
+  private buffer: string[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: TerminalOptions,
+  ) {
+    this.userName = options.userName ?? defaultUser();
+  }
+
+  private message(text: string, action?: IncomingMessage['action']): IncomingMessage {
+    return {
+      platform: 'terminal',
+      userId: `terminal:${this.userName}`,
+      userName: this.userName,
+      conversation: { channelId: 'terminal', isDirect: true },
+      text,
+      ...(action ? { action } : {}),
+    };
+  }
+
+  private print(replies: Reply[]): void {
+    for (const value of replies) this.options.output.write(`${renderForTerminal(value, this.options.interactive)}\n`);
+    const last = replies.at(-1);
+    if (last) this.awaitingAnswer = last.kind === 'question' || last.kind === 'follow-up' || (last.kind === 'info' && this.awaitingAnswer);
+    if (replies.some((value) => value.kind === 'summary')) this.awaitingAnswer = false;
+  }
+
+  private prompt(): void {
+    if (!this.options.interactive) return;
+    this.options.output.write(this.awaitingAnswer ? (this.buffer.length ? '… ' : 'answer> ') : '> ');
+  }
+
+  private async send(text: string): Promise<void> {
+    this.print(await this.engine.handle(this.message(text)));
+  }
+
+  /** Runs until `quit` or end of input; resolves when every line has been handled. */
+  async run(): Promise<void> {
+    const resumed = await this.engine.handle(this.message('', { id: 'repeat' }));
+    if (resumed.length && resumed[0]?.kind !== 'error') {
+      this.options.output.write('Resuming your interview where you left off.\n\n');
+      this.print(resumed);
+    } else {
+      this.options.output.write('mle-coach — mock interviews and coaching for ML engineers (offline mode unless an API key is set).\nType `help` for commands, `interview` to start, `quit` to leave.\n\n');
+    }
+    this.prompt();
+    const lines = createInterface({ input: this.options.input, terminal: false, crlfDelay: Infinity });
+    for await (const raw of lines) {
+      const line = raw.replace(/\s+$/, '');
+      if (this.buffer.length === 0 && QUIT.test(line.trim())) break;
+      if (!this.awaitingAnswer) {
+        if (line.trim()) await this.send(line);
+      } else if (this.buffer.length === 0 && IMMEDIATE.test(line.trim())) {
+        await this.send(line.trim());
+      } else if (line.trim() === '') {
+        if (this.buffer.length) {
+          const answer = this.buffer.join('\n');
+          this.buffer = [];
+          await this.send(answer);
+        }
+      } else {
+        this.buffer.push(line);
+      }
+      this.prompt();
+    }
+    if (this.buffer.length) {
+      const answer = this.buffer.join('\n');
+      this.buffer = [];
+      await this.send(answer);
+    }
+    this.options.output.write('Bye — your progress is saved.\n');
+  }
+}

@@ -1,0 +1,188 @@
+import { isStopWord, stem } from '../text/tokenize.js';
+
+/**
+ * Text analysis for grading: sentences with their place in the original text (evidence is quoted
+ * verbatim), content tokens with stems, and negation scope.
+ */
+
+export interface Sentence {
+  /** Verbatim slice of the analysed text. */
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface Token {
+  /** Lower-cased surface form (NFKC, apostrophes folded, possessive 's dropped). */
+  word: string;
+  stem: string;
+  /** Index into `AnalyzedText.sentences`. */
+  sentence: number;
+  /** Position among the content tokens of the whole text. */
+  position: number;
+  /** Inside the scope of not/never/without/... */
+  negated: boolean;
+  /** Written in capitals in the original (an acronym hint: "FPR", "MAP"). */
+  upper: boolean;
+}
+
+export interface AnalyzedText {
+  sentences: Sentence[];
+  tokens: Token[];
+}
+
+/** Cues that negate the rest of their clause (a few words at most). */
+const NEGATION_CUES = new Set([
+  'not', 'no', 'never', 'without', 'cannot', 'neither', 'nor', 'none', 'nothing', 'nowhere', 'barely', 'hardly',
+  'ignore', 'ignores', 'ignored', 'ignoring', 'lack', 'lacks', 'lacking', 'unlike',
+  'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'cant', 'wont', 'wouldnt', 'shouldnt', 'couldnt',
+  'hasnt', 'havent', 'hadnt', 'aint', 'mustnt', 'neednt',
+]);
+
+/** Cue followed by one of these is not a negation ("not only", "no matter"). */
+const NOT_A_NEGATION_AFTER: Readonly<Record<string, ReadonlySet<string>>> = {
+  not: new Set(['only', 'just', 'merely', 'to']),
+  no: new Set(['matter', 'doubt']),
+};
+
+/** Two-word cues: "rather than X", "instead of X", "as opposed to X". */
+const TWO_WORD_CUES = new Set(['rather than', 'instead of', 'opposed to', 'fails to', 'failed to', 'fail to']);
+
+/** Words that end a negation scope (a new clause starts). */
+const SCOPE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'whereas', 'while', 'yet', 'so', 'because', 'since', 'instead', 'therefore', 'thus', 'hence', 'which']);
+
+/** "and"/"or" end a negation scope only when a new clause follows ("... and it measures ..."). */
+const CLAUSE_STARTERS = new Set(['it', 'they', 'we', 'you', 'i', 'he', 'she', 'this', 'that', 'there', 'these', 'those', 'then']);
+
+const MAX_SCOPE_WORDS = 8;
+
+/** Fillers of spoken answers that carry no content beyond the shared stop-word list. */
+const EXTRA_FILLERS = new Set(["i'd", "i'll", "we'd", "we'll", "you'd", "you'll", "it'll", 'etc', 'e.g', 'i.e', 'eg', 'ie', 'okay', 'ok', 'yeah', 'yes', 'hmm', 'gonna', 'wanna']);
+
+const PIECE = /[\p{L}\p{N}]+(?:['\-.][\p{L}\p{N}]+)*|[,;:()!?–—]/gu;
+
+export function isNegationCue(word: string): boolean {
+  return NEGATION_CUES.has(word) || word.endsWith("n't");
+}
+
+function normalise(text: string): string {
+  return text.normalize('NFKC').replace(/[’‘]/g, "'");
+}
+
+interface Piece {
+  lower: string;
+  upper: boolean;
+  boundary: boolean;
+}
+
+function pieces(text: string): Piece[] {
+  const out: Piece[] = [];
+  for (const match of normalise(text).matchAll(PIECE)) {
+    const raw = match[0];
+    if (!/[\p{L}\p{N}]/u.test(raw)) {
+      out.push({ lower: raw, upper: false, boundary: true });
+      continue;
+    }
+    for (const part of raw.split('-')) {
+      if (!part) continue;
+      const lower = part.toLowerCase().replace(/'s$/, '');
+      out.push({ lower, upper: part.length >= 2 && part === part.toUpperCase() && /\p{Lu}/u.test(part), boundary: false });
+    }
+  }
+  return out;
+}
+
+function isContent(word: string): boolean {
+  return !isStopWord(word) && !EXTRA_FILLERS.has(word) && !isNegationCue(word) && !/^[.']+$/.test(word);
+}
+
+/** Tokens of one sentence; `position` continues from `firstPosition`. */
+function tokensOf(text: string, sentence: number, firstPosition: number): Token[] {
+  const list = pieces(text);
+  const tokens: Token[] = [];
+  let scope = 0;
+  for (let i = 0; i < list.length; i += 1) {
+    const piece = list[i] as Piece;
+    const next = list[i + 1]?.lower ?? '';
+    if (piece.boundary || SCOPE_BREAKERS.has(piece.lower) || ((piece.lower === 'and' || piece.lower === 'or') && CLAUSE_STARTERS.has(next))) {
+      scope = 0;
+      continue;
+    }
+    if (TWO_WORD_CUES.has(`${piece.lower} ${next}`)) {
+      scope = MAX_SCOPE_WORDS;
+      i += 1;
+      continue;
+    }
+    if (isNegationCue(piece.lower)) {
+      if (!NOT_A_NEGATION_AFTER[piece.lower]?.has(next)) scope = MAX_SCOPE_WORDS;
+      continue;
+    }
+    // "non-linear", "non-zero": the hyphenated prefix negates the next word only.
+    if (piece.lower === 'non' && next) {
+      scope = Math.max(scope, 1);
+      continue;
+    }
+    const negated = scope > 0;
+    if (scope > 0) scope -= 1;
+    if (!isContent(piece.lower)) continue;
+    tokens.push({ word: piece.lower, stem: stem(piece.lower), sentence, position: firstPosition + tokens.length, negated, upper: piece.upper });
+  }
+  return tokens;
+}
+
+const ABBREVIATIONS = new Set(['e.g', 'i.e', 'eg', 'ie', 'etc', 'vs', 'cf', 'approx', 'resp', 'fig', 'eq', 'no', 'dr', 'mr', 'mrs', 'ms', 'st', 'al']);
+const BULLET = /^\s*(?:[-*•]|\d+[.)])\s+/;
+
+/**
+ * Sentences (and bullet lines) as verbatim slices of `text`. Splits after . ! ? ; before any
+ * non-space, so answers typed in lower case split too; "e.g. x", "3.5" and initials stay intact.
+ */
+export function splitSentences(text: string): Sentence[] {
+  const out: Sentence[] = [];
+  const push = (start: number, end: number) => {
+    while (start < end && /\s/.test(text[start] ?? '')) start += 1;
+    while (end > start && /\s/.test(text[end - 1] ?? '')) end -= 1;
+    if (end > start) out.push({ text: text.slice(start, end), start, end });
+  };
+  const lineBreak = /\r?\n|\r/g;
+  let lineStart = 0;
+  const lines: [number, number][] = [];
+  for (const match of text.matchAll(lineBreak)) {
+    lines.push([lineStart, match.index]);
+    lineStart = match.index + match[0].length;
+  }
+  lines.push([lineStart, text.length]);
+  for (const [from, to] of lines) {
+    const line = text.slice(from, to);
+    const bullet = BULLET.exec(line);
+    let start = from + (bullet ? bullet[0].length : 0);
+    const boundary = /[.!?;]+(?=\s+\S)/g;
+    boundary.lastIndex = start - from;
+    for (let match = boundary.exec(line); match; match = boundary.exec(line)) {
+      const before = /([\p{L}.]+)$/u.exec(line.slice(0, match.index))?.[1]?.toLowerCase() ?? '';
+      if (match[0] === '.' && (ABBREVIATIONS.has(before.replace(/\.$/, '')) || /^\p{L}$/u.test(before))) continue;
+      const end = from + match.index + match[0].length;
+      push(start, end);
+      start = end;
+    }
+    push(start, to);
+  }
+  return out;
+}
+
+/** Splits `text` into sentences (verbatim slices) and content tokens. */
+export function analyzeText(text: string): AnalyzedText {
+  const sentences = splitSentences(text);
+  const tokens: Token[] = [];
+  sentences.forEach((sentence, index) => {
+    tokens.push(...tokensOf(sentence.text, index, tokens.length));
+  });
+  return { sentences, tokens };
+}
+
+/** Distinct content stems of a text (negated or not). */
+export function stemSet(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const token of analyzeText(text).tokens) out.add(token.stem);
+  return out;
+}

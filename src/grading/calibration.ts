@@ -1,0 +1,57 @@
+import type { Verdict } from '../core/ports/grader.js';
+
+/**
+ * Monotone maps from raw coverage to scores. Set a priori (see the comments), then checked against
+ * the dev set; keep changes rare so the grader keeps agreeing with people it was not tuned on.
+ */
+
+/** Coverage of a point's best variant at or below which the point earns nothing. */
+export const POINT_FLOOR = 0.2;
+/** Coverage at or above which the point counts as fully made (paraphrases rarely align every word). */
+export const POINT_FULL = 0.65;
+/** A point counts as met from this score. */
+export const POINT_MET = 0.5;
+/** A misconception is asserted when its best variant scores this high (stricter than a point). */
+export const MISCONCEPTION_DETECTED = 0.8;
+/** Below this, a point is treated as not touched at all (gating, feedback). */
+export const POINT_TOUCHED = 0.25;
+
+/** Score cap when a must-have point is missing. */
+export const MUST_HAVE_CAP = 60;
+/** Score cap for empty, evasive, echoed or off-topic answers. */
+export const GATED_CAP = 5;
+
+/** Point score 0..1 from the raw coverage of its best variant. */
+export function pointScore(coverage: number): number {
+  return Math.min(1, Math.max(0, (coverage - POINT_FLOOR) / (POINT_FULL - POINT_FLOOR)));
+}
+
+/**
+ * Weighted coverage (0..1) to 0..100. Linear up to the middle (half the weight is about 50), then
+ * steeper, so an answer that makes every point in its own words (point scores around 0.8) lands
+ * at 85 or more.
+ */
+const KNOTS: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0.5, 50],
+  [0.8, 88],
+  [1, 100],
+];
+
+export function calibrate(weightedCoverage: number): number {
+  const x = Math.min(1, Math.max(0, weightedCoverage));
+  for (let i = 1; i < KNOTS.length; i += 1) {
+    const [x1, y1] = KNOTS[i] as readonly [number, number];
+    const [x0, y0] = KNOTS[i - 1] as readonly [number, number];
+    if (x <= x1) return y0 + ((x - x0) / (x1 - x0)) * (y1 - y0);
+  }
+  return 100;
+}
+
+export function verdictFor(score: number): Verdict {
+  if (score >= 85) return 'excellent';
+  if (score >= 65) return 'good';
+  if (score >= 40) return 'partial';
+  if (score >= 10) return 'weak';
+  return 'missing';
+}

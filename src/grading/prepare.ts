@@ -1,0 +1,196 @@
+import type { WordVectors } from '../core/ports/embedder.js';
+import type { Rubric } from '../core/ports/grader.js';
+import { analyzeText, stemSet } from './analyze.js';
+import { initials, looksLikeAcronym, rarityWeight } from './wordMatch.js';
+
+/**
+ * Per-rubric preprocessing: every key point and misconception phrasing ("variant": the text and each
+ * `match` alternative) becomes a list of weighted content terms. Done once per rubric object and
+ * question text, then cached.
+ */
+
+/** A distinct content stem used somewhere in the rubric. */
+export interface RubricTerm {
+  stem: string;
+  /** First surface form seen (lower case); used for vectors, typos and acronyms. */
+  word: string;
+  rank: number | undefined;
+  vector: Float32Array | undefined;
+  /** The stem occurs in the question: echoing it is not knowledge. */
+  inQuestion: boolean;
+  /** Short unusual word that may abbreviate a run of answer words ("pr" for "precision recall"). */
+  acronym: boolean;
+}
+
+/** One term of one variant. */
+export interface TermUse {
+  term: number;
+  weight: number;
+  negated: boolean;
+  inQuestion: boolean;
+}
+
+export interface PreparedVariant {
+  text: string;
+  uses: TermUse[];
+  totalWeight: number;
+  nonQuestionWeight: number;
+  /** Largest span of answer content tokens that may supply this variant's terms. */
+  window: number;
+  /** Every term is a question word: credit needs other content beside it in the answer. */
+  allQuestion: boolean;
+}
+
+export interface PreparedItem {
+  variants: PreparedVariant[];
+}
+
+export interface PreparedRubric {
+  questionStems: ReadonlySet<string>;
+  terms: RubricTerm[];
+  termByStem: ReadonlyMap<string, number>;
+  points: PreparedItem[];
+  misconceptions: PreparedItem[];
+  /** Initials of runs of consecutive rubric words -> the terms of those runs ("fpr" -> false, positive, rate). */
+  acronymRuns: ReadonlyMap<string, readonly number[]>;
+  acronymTerms: readonly number[];
+  /** answer word -> soft matches (typo, vector, acronym) against this rubric's terms. */
+  softCache: Map<string, readonly SoftMatch[]>;
+}
+
+export interface SoftMatch {
+  term: number;
+  credit: number;
+}
+
+/** Weight of a question word that is distinctive for the point (it appears in no other point). */
+const QUESTION_WEIGHT_DISTINCTIVE = 0.3;
+/** Weight of any other question word. */
+const QUESTION_WEIGHT = 0.15;
+
+interface RawUse {
+  stem: string;
+  word: string;
+  negated: boolean;
+  upper: boolean;
+}
+
+function rawUses(text: string): RawUse[][] {
+  // Runs are kept per sentence so acronym initials never cross a sentence.
+  const analyzed = analyzeText(text);
+  const bySentence: RawUse[][] = analyzed.sentences.map(() => []);
+  for (const token of analyzed.tokens) bySentence[token.sentence]?.push({ stem: token.stem, word: token.word, negated: token.negated, upper: token.upper });
+  return bySentence.filter((list) => list.length > 0);
+}
+
+export function prepareRubric(question: string, rubric: Rubric, vectors: WordVectors): PreparedRubric {
+  const questionStems = stemSet(question);
+  const terms: RubricTerm[] = [];
+  const termByStem = new Map<string, number>();
+  const acronymRuns = new Map<string, number[]>();
+
+  const termOf = (use: RawUse): number => {
+    let index = termByStem.get(use.stem);
+    if (index === undefined) {
+      const rank = vectors.rank(use.word);
+      index = terms.length;
+      terms.push({
+        stem: use.stem,
+        word: use.word,
+        rank,
+        vector: vectors.vector(use.word),
+        inQuestion: questionStems.has(use.stem),
+        acronym: looksLikeAcronym(use.word, rank, use.upper),
+      });
+      termByStem.set(use.stem, index);
+    }
+    return index;
+  };
+
+  const items = [...rubric.keyPoints.map((point) => [point.text, ...point.match]), ...rubric.misconceptions.map((item) => [item.text, ...item.match])];
+  const parsed = items.map((texts) =>
+    texts.map((text) => {
+      const runs = rawUses(text);
+      for (const run of runs) {
+        const ids = run.map(termOf);
+        for (let length = 2; length <= Math.min(5, run.length); length += 1) {
+          for (let start = 0; start + length <= run.length; start += 1) {
+            const key = initials(run.slice(start, start + length).map((use) => use.word));
+            const list = acronymRuns.get(key) ?? [];
+            for (const id of ids.slice(start, start + length)) if (!list.includes(id)) list.push(id);
+            acronymRuns.set(key, list);
+          }
+        }
+      }
+      return { text, uses: runs.flat() };
+    }),
+  );
+
+  // Rubric-level document frequency: a word shared by many points says little about any one.
+  const documentFrequency = new Map<string, number>();
+  for (const variants of parsed) {
+    const stems = new Set(variants.flatMap((variant) => variant.uses.map((use) => use.stem)));
+    for (const stem of stems) documentFrequency.set(stem, (documentFrequency.get(stem) ?? 0) + 1);
+  }
+  const documents = parsed.length;
+  const idf = (stem: string): number => {
+    const df = documentFrequency.get(stem) ?? 1;
+    return documents <= 1 ? 1 : 0.4 + (0.6 * Math.log((documents + 1) / df)) / Math.log(documents + 1);
+  };
+
+  const prepared: PreparedItem[] = parsed.map((variants) => ({
+    variants: variants
+      .map(({ text, uses }) => {
+        const seen = new Set<string>();
+        const distinct = uses.filter((use) => (seen.has(use.stem) ? false : (seen.add(use.stem), true)));
+        const allQuestion = distinct.every((use) => questionStems.has(use.stem));
+        const termUses: TermUse[] = distinct.map((use) => {
+          const term = terms[termOf(use)] as RubricTerm;
+          const base = rarityWeight(term.rank) * idf(use.stem);
+          const factor = !term.inQuestion || allQuestion ? 1 : (documentFrequency.get(use.stem) ?? 1) === 1 ? QUESTION_WEIGHT_DISTINCTIVE : QUESTION_WEIGHT;
+          return { term: termOf(use), weight: base * factor, negated: use.negated, inQuestion: term.inQuestion && !allQuestion };
+        });
+        const totalWeight = termUses.reduce((sum, use) => sum + use.weight, 0);
+        const nonQuestionWeight = termUses.reduce((sum, use) => sum + (use.inQuestion ? 0 : use.weight), 0);
+        return { text, uses: termUses, totalWeight, nonQuestionWeight, window: Math.max(8, 2 * termUses.length + 4), allQuestion };
+      })
+      .filter((variant) => variant.uses.length > 0),
+  }));
+
+  const acronymTerms = terms.flatMap((term, index) => (term.acronym ? [index] : []));
+  return {
+    questionStems,
+    terms,
+    termByStem,
+    points: prepared.slice(0, rubric.keyPoints.length),
+    misconceptions: prepared.slice(rubric.keyPoints.length),
+    acronymRuns,
+    acronymTerms,
+    softCache: new Map(),
+  };
+}
+
+/**
+ * Cache of prepared rubrics keyed by the rubric object (loaded questions are long-lived objects)
+ * and the question text; entries go away with their rubric.
+ */
+export class PreparedRubricCache {
+  private readonly byRubric = new WeakMap<Rubric, Map<string, PreparedRubric>>();
+
+  constructor(private readonly vectors: WordVectors) {}
+
+  get(question: string, rubric: Rubric): PreparedRubric {
+    let byQuestion = this.byRubric.get(rubric);
+    if (!byQuestion) {
+      byQuestion = new Map();
+      this.byRubric.set(rubric, byQuestion);
+    }
+    let prepared = byQuestion.get(question);
+    if (!prepared) {
+      prepared = prepareRubric(question, rubric, this.vectors);
+      if (byQuestion.size >= 8) byQuestion.clear();
+      byQuestion.set(question, prepared);
+    }
+    return prepared;
+  }
+}

@@ -1,0 +1,24 @@
+import { createEmptyCard, fsrs, Rating, type Card, type Grade } from 'ts-fsrs';
+import type { ReviewRecord } from '../core/ports/store.js';
+
+const scheduler = fsrs({ enable_fuzz: false });
+
+/** How a 0-100 grade maps to an FSRS rating: weak answers come back soon, strong ones later. */
+export function ratingForScore(score: number): Grade {
+  if (score < 40) return Rating.Again;
+  if (score < 65) return Rating.Hard;
+  if (score < 85) return Rating.Good;
+  return Rating.Easy;
+}
+
+function reviveCard(text: string): Card {
+  const raw = JSON.parse(text) as Card & { due: string; last_review?: string };
+  return { ...raw, due: new Date(raw.due), ...(raw.last_review ? { last_review: new Date(raw.last_review) } : {}) };
+}
+
+/** The next review state after a graded answer. */
+export function scheduleReview(previous: ReviewRecord | undefined, userId: string, questionId: string, score: number, now: Date): ReviewRecord {
+  const card = previous ? reviveCard(previous.card) : createEmptyCard(now);
+  const next = scheduler.next(card, now, ratingForScore(score)).card;
+  return { userId, questionId, due: next.due, card: JSON.stringify(next) };
+}

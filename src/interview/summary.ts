@@ -1,0 +1,46 @@
+import { reply, type Reply } from '../core/model/message.js';
+import type { QuestionBank } from './bank.js';
+import type { InterviewSession } from './session.js';
+
+/** End-of-interview summary: per-area scores and what to study next. */
+export function renderSummary(session: InterviewSession, bank: QuestionBank, reason: 'completed' | 'ended' | 'expired'): Reply {
+  const answered = session.results.filter((result) => !result.skipped);
+  const skipped = session.results.length - answered.length;
+  const byArea = new Map<string, number[]>();
+  for (const result of session.results) byArea.set(result.area, [...(byArea.get(result.area) ?? []), result.skipped ? 0 : result.score]);
+  const areaLines = [...byArea.entries()]
+    .map(([area, scores]) => ({ area, score: Math.round(scores.reduce((a, b) => a + b, 0) / scores.length), count: scores.length }))
+    .sort((a, b) => a.score - b.score)
+    .map((item) => `- ${item.area}: **${item.score}/100** (${item.count} question${item.count === 1 ? '' : 's'})`);
+  const overall = session.results.length ? Math.round(session.results.reduce((sum, result) => sum + (result.skipped ? 0 : result.score), 0) / session.results.length) : 0;
+
+  // Notes behind the most-missed key points, heaviest first.
+  const noteWeight = new Map<string, number>();
+  for (const result of session.results) {
+    const question = bank.question(result.questionId);
+    if (!question) continue;
+    for (const point of question.rubric.keyPoints) {
+      if (!result.missed.includes(point.id)) continue;
+      for (const noteId of point.notes) noteWeight.set(noteId, (noteWeight.get(noteId) ?? 0) + point.weight * (point.mustHave ? 2 : 1));
+    }
+  }
+  const study = [...noteWeight.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([noteId]) => bank.note(noteId))
+    .filter((note) => note !== undefined)
+    .map((note) => `- ${note.title} (\`${note.id}\`) — try \`ask ${note.title.toLowerCase()}\``);
+
+  const heading = reason === 'expired' ? 'Interview expired (idle too long) — your results so far' : reason === 'ended' ? 'Interview ended' : 'Interview complete';
+  const sections = [
+    {
+      body: session.results.length
+        ? `Overall: **${overall}/100** over ${session.results.length} question${session.results.length === 1 ? '' : 's'} (${answered.length} answered, ${skipped} skipped).`
+        : 'No questions were answered, so there is nothing to score yet.',
+    },
+  ];
+  if (areaLines.length) sections.push({ heading: 'By area', body: areaLines.join('\n') } as { heading: string; body: string });
+  if (study.length) sections.push({ heading: 'Study next', body: study.join('\n') } as { heading: string; body: string });
+  sections.push({ body: 'Your answers are saved. `progress` shows your mastery over time; `interview` starts another round.' });
+  return reply({ kind: 'summary', title: heading, sections, sessionRef: session.id });
+}
