@@ -20,6 +20,7 @@ const intInRange = (min: number, max: number, fallback: number) =>
  */
 export const configSchema = z.object({
   MLE_COACH_DATA_DIR: z.string().default('./data').describe('Folder for every file the app writes (SQLite, index, caches, charts).'),
+  MLE_COACH_CACHE_DIR: optionalString.describe('Folder for derived caches (word-vector cache). Default: `<data dir>/cache`. Several data dirs may share one.'),
   MLE_COACH_KNOWLEDGE_DIR: optionalString.describe('Knowledge folder (notes and question bank). Default: the `knowledge/` shipped with the app.'),
   MLE_COACH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
   MLE_COACH_SESSION_TTL_MINUTES: intInRange(1, 60 * 24 * 30, 120).describe('Idle minutes after which an interview expires (partial results are kept).'),

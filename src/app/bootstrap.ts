@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { CoachEngine } from '../core/engine.js';
+import type { Clock } from '../core/ports/clock.js';
+import { systemClock } from '../core/ports/clock.js';
+import type { Grader } from '../core/ports/grader.js';
+import type { Logger } from '../core/ports/logger.js';
+import type { ChannelPoster } from '../core/ports/poster.js';
+import type { Answerer, Retriever } from '../core/ports/retriever.js';
+import { QuestionBank } from '../interview/bank.js';
+import type { KnowledgeBase } from '../knowledge/types.js';
+import { openDatabase, type SqliteDatabase } from '../storage/database.js';
+import { SqliteStore } from '../storage/sqliteStore.js';
+import type { AppContext } from './context.js';
+import { createLogger } from './logger.js';
+import { createOfflineGrader, createRetrieval, dataDir, loadKnowledgeBase, loadWordVectors } from './services.js';
+
+export interface BootstrapOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  /** Replace the grader (e.g. the LLM grader is wired by `createGrader`). */
+  grader?: Grader;
+}
+
+/** Everything `bootstrap` wires, for commands and tests that need more than the engine. */
+export interface App extends AppContext {
+  readonly engine: CoachEngine;
+  readonly db: SqliteDatabase;
+  readonly store: SqliteStore;
+  readonly knowledge: KnowledgeBase;
+  readonly bank: QuestionBank;
+  readonly retriever: Retriever;
+  readonly answerer: Answerer;
+  readonly grader: Grader;
+  readonly clock: Clock;
+  readonly posters: ChannelPoster[];
+}
+
+/** Wires the whole app from configuration: knowledge, retrieval, grading, storage, engine. */
+export async function bootstrap(config: Config, overrides: BootstrapOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config);
+  const clock = overrides.clock ?? systemClock;
+  const knowledge = loadKnowledgeBase(config, logger);
+  const vectors = await loadWordVectors(config, logger);
+  const offline = createOfflineGrader(vectors);
+  const { retriever, answerer } = await createRetrieval(config, knowledge, vectors, logger);
+  const grader = overrides.grader ?? (await createGrader(config, offline, logger));
+  const db = openDatabase(join(dataDir(config), 'mle-coach.sqlite'));
+  const store = new SqliteStore(db);
+  const bank = new QuestionBank(knowledge);
+  const engine = new CoachEngine({
+    store,
+    bank,
+    grader,
+    retriever,
+    answerer: await createAnswerer(config, answerer, retriever, logger),
+    clock,
+    logger,
+    options: {
+      sessionTtlMinutes: config.MLE_COACH_SESSION_TTL_MINUTES,
+      maxAnswerChars: config.MLE_COACH_MAX_ANSWER_CHARS,
+      defaultTimezone: config.MLE_COACH_DEFAULT_TIMEZONE,
+      admins: config.MLE_COACH_ADMINS,
+    },
+  });
+  const posters: ChannelPoster[] = [];
+  let closed = false;
+  return {
+    config,
+    engine,
+    logger,
+    db,
+    store,
+    knowledge,
+    bank,
+    retriever,
+    answerer,
+    grader,
+    clock,
+    posters,
+    registerPoster(poster: ChannelPoster) {
+      posters.push(poster);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+/** The LLM grader when a key or base URL is configured, else the offline one. */
+async function createGrader(config: Config, offline: Grader, logger: Logger): Promise<Grader> {
+  if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) return offline;
+  try {
+    const { createLlmGrader } = await import('../llm/factory.js');
+    return createLlmGrader(config, offline, logger);
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'LLM grading unavailable; using the offline grader');
+    return offline;
+  }
+}
+
+async function createAnswerer(config: Config, offline: Answerer, retriever: Retriever, logger: Logger): Promise<Answerer> {
+  if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) return offline;
+  try {
+    const { createLlmAnswerer } = await import('../llm/factory.js');
+    return createLlmAnswerer(config, offline, retriever, logger);
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'LLM answers unavailable; using offline answers');
+    return offline;
+  }
+}

@@ -1,0 +1,58 @@
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { hasLlm } from '../config/schema.js';
+import type { Embedder, WordVectors } from '../core/ports/embedder.js';
+import type { Grader, Rubric } from '../core/ports/grader.js';
+import type { Logger } from '../core/ports/logger.js';
+import type { Answerer, Retriever } from '../core/ports/retriever.js';
+import { OfflineGrader } from '../grading/offlineGrader.js';
+import { rubricFromReference } from '../grading/reference.js';
+import { loadKnowledge } from '../knowledge/load.js';
+import { formatProblem, type KnowledgeBase } from '../knowledge/types.js';
+import { openWordVectors } from '../knowledge/wordVectors.js';
+import { knowledgeDir } from '../shared/paths.js';
+
+export function dataDir(config: Config): string {
+  return resolve(config.MLE_COACH_DATA_DIR);
+}
+
+/** Loads knowledge; bad files are logged and left out so one typo does not stop the bot. */
+export function loadKnowledgeBase(config: Config, logger: Logger): KnowledgeBase {
+  const { knowledge, problems } = loadKnowledge(knowledgeDir(config.MLE_COACH_KNOWLEDGE_DIR));
+  for (const problem of problems) logger.warn({ problem: formatProblem(problem) }, 'knowledge problem (run `mle-coach kb check`)');
+  return knowledge;
+}
+
+export async function loadWordVectors(config: Config, logger: Logger): Promise<WordVectors> {
+  return openWordVectors({ cacheDir: config.MLE_COACH_CACHE_DIR ? resolve(config.MLE_COACH_CACHE_DIR) : join(dataDir(config), 'cache'), log: logger });
+}
+
+export function createOfflineGrader(vectors: WordVectors): Grader {
+  return new OfflineGrader(vectors);
+}
+
+export { rubricFromReference };
+export type { Rubric };
+
+export async function createEmbedder(config: Config, vectors: WordVectors, logger: Logger): Promise<Embedder> {
+  const wantsOpenAi = config.MLE_COACH_EMBEDDER === 'openai' || (config.MLE_COACH_EMBEDDER === 'auto' && hasLlm(config));
+  if (wantsOpenAi) {
+    const { createOpenAiEmbedder } = await import('../knowledge/openaiEmbedder.js');
+    return createOpenAiEmbedder(config, logger);
+  }
+  const { SifEmbedder } = await import('../knowledge/sifEmbedder.js');
+  return new SifEmbedder(vectors);
+}
+
+export interface Retrieval {
+  retriever: Retriever;
+  answerer: Answerer;
+}
+
+export async function createRetrieval(config: Config, knowledge: KnowledgeBase, vectors: WordVectors, logger: Logger): Promise<Retrieval> {
+  const embedder = await createEmbedder(config, vectors, logger);
+  const { openRetriever } = await import('../knowledge/retriever.js');
+  const { OfflineAnswerer } = await import('../knowledge/answerer.js');
+  const retriever = await openRetriever({ knowledge, dataDir: dataDir(config), embedder, log: logger });
+  return { retriever, answerer: new OfflineAnswerer(retriever) };
+}

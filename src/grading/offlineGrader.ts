@@ -1,0 +1,132 @@
+import type { WordVectors } from '../core/ports/embedder.js';
+import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
+import { analyzeText, type AnalyzedText } from './analyze.js';
+import { coverItem, findCandidates, newContentPerSentence, type ItemCoverage } from './align.js';
+import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MUST_HAVE_CAP, POINT_MET, POINT_TOUCHED, pointScore, verdictFor } from './calibration.js';
+import { renderFeedback, type ScoreCap } from './feedback.js';
+import { PreparedRubricCache } from './prepare.js';
+
+export interface OfflineGraderOptions {
+  /** Longer answers are graded on their first this-many characters (with a notice). Default 4000. */
+  maxAnswerChars?: number;
+}
+
+const DEFAULT_MAX_ANSWER_CHARS = 4000;
+
+/** The user distances themself from the statement ("a common mistake is to think ..."). */
+const DISTANCING = /\b(?:mistakes?|misconceptions?|myths?|wrong(?:ly)?|incorrect(?:ly)?|misleading|fallac(?:y|ies)|not true|isn't true|people (?:think|assume|believe)|misread|misinterpret\w*)\b/i;
+
+/** Instructions aimed at the grader. They change nothing; the user is told so. */
+const INSTRUCTIONS = /\b(?:ignore|disregard|forget)\b[^.!?\n]{0,40}\b(?:rubric|instructions?|previous|above|grader|grading)\b|\b(?:give|award|grade|score)\s+(?:me|this|it|the answer)?\s*(?:a\s+)?(?:100|full (?:marks|score|points)|perfect|maximum)/i;
+
+function truncate(answer: string, limit: number): { text: string; truncated: boolean } {
+  if (answer.length <= limit) return { text: answer, truncated: false };
+  const head = answer.slice(0, limit);
+  const cut = Math.max(head.lastIndexOf('. '), head.lastIndexOf('\n'), head.lastIndexOf('? '), head.lastIndexOf('! '));
+  return { text: cut > limit / 2 ? head.slice(0, cut + 1) : head, truncated: true };
+}
+
+function evidenceOf(answer: AnalyzedText, source: string, match: ItemCoverage): string | null {
+  if (match.firstSentence === undefined || match.lastSentence === undefined) return null;
+  const first = answer.sentences[match.firstSentence];
+  const last = answer.sentences[match.lastSentence];
+  return first && last ? source.slice(first.start, last.end) : null;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * Rubric grader that needs no network: per key point, the best alignment of any of its phrasings
+ * with one sentence (or two adjacent ones) of the answer, demoting words taken from the question;
+ * misconceptions are matched the same way and cost their penalty. Deterministic.
+ */
+export class OfflineGrader implements Grader {
+  private readonly cache: PreparedRubricCache;
+  private readonly maxAnswerChars: number;
+
+  constructor(
+    private readonly vectors: WordVectors,
+    options: OfflineGraderOptions = {},
+  ) {
+    this.cache = new PreparedRubricCache(vectors);
+    this.maxAnswerChars = options.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS;
+  }
+
+  async grade(request: GradeRequest): Promise<GradeResult> {
+    return this.gradeNow(request);
+  }
+
+  /** Synchronous form of `grade`, for batch tools. */
+  gradeNow(request: GradeRequest): GradeResult {
+    const notices: string[] = [];
+    const { text, truncated } = truncate(request.answer, this.maxAnswerChars);
+    if (truncated) notices.push(`Only the first ${text.length.toLocaleString('en-US')} characters of the answer were graded.`);
+    if (INSTRUCTIONS.test(text)) notices.push('Instructions inside an answer are ignored; only its content is graded.');
+
+    const { rubric } = request;
+    const prepared = this.cache.get(request.question, rubric);
+    const answer = analyzeText(text);
+    const candidates = findCandidates(prepared, answer, this.vectors);
+    const newContent = newContentPerSentence(prepared, answer);
+
+    const criteria: CriterionResult[] = rubric.keyPoints.map((point, index) => {
+      const item = prepared.points[index];
+      const match = item ? coverItem(item, candidates, newContent) : undefined;
+      const score = match ? pointScore(match.coverage) : 0;
+      return {
+        id: point.id,
+        point: point.text,
+        weight: point.weight,
+        mustHave: point.mustHave,
+        score: round2(score),
+        met: score >= POINT_MET,
+        evidence: match && score > 0 ? evidenceOf(answer, text, match) : null,
+        notes: point.notes,
+      };
+    });
+
+    const misconceptions: MisconceptionResult[] = [];
+    rubric.misconceptions.forEach((item, index) => {
+      const prep = prepared.misconceptions[index];
+      if (!prep) return;
+      const match = coverItem(prep, candidates, newContent);
+      const evidence = evidenceOf(answer, text, match);
+      if (pointScore(match.coverage) < MISCONCEPTION_DETECTED || !evidence || DISTANCING.test(evidence)) return;
+      misconceptions.push({ text: item.text, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}), evidence });
+    });
+
+    const totalWeight = criteria.reduce((sum, criterion) => sum + criterion.weight, 0);
+    const covered = totalWeight > 0 ? criteria.reduce((sum, criterion) => sum + criterion.weight * criterion.score, 0) / totalWeight : 0;
+    let score = calibrate(covered) - misconceptions.reduce((sum, item) => sum + item.penalty, 0);
+
+    const caps: ScoreCap[] = [];
+    const best = criteria.reduce((max, criterion) => Math.max(max, criterion.score), 0);
+    const newStems = new Set(answer.tokens.filter((token) => !prepared.questionStems.has(token.stem)).map((token) => token.stem));
+    if (answer.tokens.length === 0) caps.push({ kind: 'gated', reason: 'empty' });
+    else if (newStems.size < 2 && best < POINT_MET) caps.push({ kind: 'gated', reason: 'nothing-new' });
+    else if (best < POINT_TOUCHED) caps.push({ kind: 'gated', reason: 'no-match' });
+    if (caps.length > 0) score = Math.min(score, GATED_CAP);
+
+    const missingMustHaves = criteria.filter((criterion) => criterion.mustHave && !criterion.met);
+    if (missingMustHaves.length > 0 && score > MUST_HAVE_CAP) {
+      score = MUST_HAVE_CAP;
+      caps.push({ kind: 'must-have', cap: MUST_HAVE_CAP, missing: missingMustHaves.map((criterion) => criterion.id) });
+    }
+    const maxScore = request.maxScore ?? 100;
+    if (maxScore < 100 && score > maxScore) {
+      score = maxScore;
+      caps.push({ kind: 'hints', cap: maxScore });
+    }
+
+    const final = Math.round(Math.min(100, Math.max(0, score)));
+    return {
+      score: final,
+      verdict: verdictFor(final),
+      grader: 'offline',
+      criteria,
+      misconceptions,
+      feedback: renderFeedback(criteria, misconceptions, caps),
+      notices,
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import type { App } from '../app/bootstrap.js';
+import type { RunningAdapter } from '../app/context.js';
+import { hasDiscord, hasSlack, type Config } from '../config/schema.js';
+import { startHealthServer } from './health.js';
+
+export interface RunningServer {
+  app: App;
+  adapters: RunningAdapter[];
+  health: Server;
+  /** Stops taking work, finishes in-flight grading, closes the database. */
+  shutdown(reason: string): Promise<void>;
+}
+
+const SHUTDOWN_BUDGET_MS = 9_000;
+
+/** Starts every adapter whose configuration is present, the quiz scheduler, and health endpoints. */
+export async function startServer(config: Config, options: { healthHost?: string } = {}): Promise<RunningServer> {
+  const { bootstrap } = await import('../app/bootstrap.js');
+  const app = await bootstrap(config);
+  const adapters: RunningAdapter[] = [];
+  const health = await startHealthServer(config.HEALTH_PORT, () => [
+    { name: 'database', ready: () => app.db.open },
+    { name: 'index', ready: () => app.knowledge.notes.length > 0 },
+    ...adapters.map((adapter) => ({ name: adapter.name, ready: () => adapter.isReady() })),
+  ], options.healthHost);
+  if (hasSlack(config)) {
+    const { startSlack } = await import('../adapters/slack/index.js');
+    adapters.push(await startSlack(app));
+  }
+  if (hasDiscord(config)) {
+    const { startDiscord } = await import('../adapters/discord/index.js');
+    adapters.push(await startDiscord(app));
+  }
+  const stopScheduler = await startQuizScheduler(app);
+  app.logger.info({ adapters: adapters.map((adapter) => adapter.name), healthPort: config.HEALTH_PORT }, 'mle-coach serving');
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    stopping ??= (async () => {
+      app.logger.info({ reason }, 'shutting down');
+      const timer = setTimeout(() => {
+        app.logger.error({ budgetMs: SHUTDOWN_BUDGET_MS }, 'shutdown took too long; exiting');
+        process.exit(1);
+      }, SHUTDOWN_BUDGET_MS);
+      timer.unref();
+      stopScheduler();
+      await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+      await new Promise<void>((resolve) => health.close(() => resolve()));
+      await app.close();
+      clearTimeout(timer);
+    })();
+    return stopping;
+  };
+  return { app, adapters, health, shutdown };
+}
+
+async function startQuizScheduler(app: App): Promise<() => void> {
+  try {
+    const { startDailyQuiz } = await import('../quiz/service.js');
+    return startDailyQuiz(app);
+  } catch (error) {
+    app.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'daily quiz scheduler not started');
+    return () => {};
+  }
+}
+
+export async function runServer(config: Config): Promise<number> {
+  const server = await startServer(config);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      void server.shutdown(signal).then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
