@@ -170,27 +170,41 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
   };
 }
 
+/** What preparation depends on: the question and the phrasings (weights are read at grading time). */
+function contentKey(question: string, rubric: Rubric): string {
+  return JSON.stringify([question, rubric.keyPoints.map((point) => [point.text, point.match]), rubric.misconceptions.map((item) => [item.text, item.match])]);
+}
+
+const CONTENT_CACHE_LIMIT = 512;
+
 /**
- * Cache of prepared rubrics keyed by the rubric object (loaded questions are long-lived objects)
- * and the question text; entries go away with their rubric.
+ * Cache of prepared rubrics. First by rubric object (loaded questions are long-lived objects),
+ * then by content, because callers derive fresh rubric objects per answer (a system-design phase,
+ * the points of a follow-up).
  */
 export class PreparedRubricCache {
-  private readonly byRubric = new WeakMap<Rubric, Map<string, PreparedRubric>>();
+  private readonly byRubric = new WeakMap<Rubric, { question: string; prepared: PreparedRubric }>();
+  private readonly byContent = new Map<string, PreparedRubric>();
 
   constructor(private readonly vectors: WordVectors) {}
 
   get(question: string, rubric: Rubric): PreparedRubric {
-    let byQuestion = this.byRubric.get(rubric);
-    if (!byQuestion) {
-      byQuestion = new Map();
-      this.byRubric.set(rubric, byQuestion);
-    }
-    let prepared = byQuestion.get(question);
-    if (!prepared) {
+    const known = this.byRubric.get(rubric);
+    if (known && known.question === question) return known.prepared;
+    const key = contentKey(question, rubric);
+    let prepared = this.byContent.get(key);
+    if (prepared) {
+      // Refresh its place so the least recently used entry is evicted first.
+      this.byContent.delete(key);
+    } else {
       prepared = prepareRubric(question, rubric, this.vectors);
-      if (byQuestion.size >= 8) byQuestion.clear();
-      byQuestion.set(question, prepared);
+      if (this.byContent.size >= CONTENT_CACHE_LIMIT) {
+        const oldest = this.byContent.keys().next().value;
+        if (oldest !== undefined) this.byContent.delete(oldest);
+      }
     }
+    this.byContent.set(key, prepared);
+    this.byRubric.set(rubric, { question, prepared });
     return prepared;
   }
 }

@@ -8,7 +8,7 @@ export const TYPO_CREDIT = 0.9;
 /** Credit for an acronym standing for a run of words ("FPR" for "false positive rate"). */
 export const ACRONYM_CREDIT = 0.9;
 /** Word-vector cosine below which two words are not considered the same idea. */
-export const SOFT_THRESHOLD = 0.62;
+export const SOFT_THRESHOLD = 0.65;
 /** Soft matches never earn as much as the word itself. */
 export const SOFT_MAX_CREDIT = 0.8;
 /** Words more frequent than this rank are ordinary words: two different ones are not typos of each other. */
@@ -74,6 +74,10 @@ const ANTONYM_PAIRS: readonly (readonly [string, string])[] = [
   ['wide', 'narrow'], ['wider', 'narrower'], ['deep', 'shallow'], ['deeper', 'shallower'], ['hot', 'cold'],
   ['win', 'lose'], ['accurate', 'inaccurate'], ['stable', 'unstable'], ['sufficient', 'insufficient'],
   ['independent', 'dependent'], ['batch', 'streaming'], ['synchronous', 'asynchronous'], ['sync', 'async'],
+  ['precision', 'accuracy'], ['recall', 'accuracy'], ['sensitivity', 'specificity'], ['classification', 'regression'],
+  ['classifier', 'regressor'], ['validation', 'test'], ['lasso', 'ridge'], ['l1', 'l2'], ['mae', 'mse'], ['mae', 'rmse'],
+  ['row', 'column'], ['rows', 'columns'], ['encoder', 'decoder'], ['generator', 'discriminator'], ['cpu', 'gpu'],
+  ['read', 'write'], ['reads', 'writes'], ['horizontal', 'vertical'], ['sigmoid', 'softmax'], ['relu', 'sigmoid'],
   ['underfits', 'overfits'], ['overconfident', 'underconfident'], ['upsample', 'downsample'],
   ['upsampling', 'downsampling'], ['oversample', 'undersample'], ['oversampling', 'undersampling'],
 ];

@@ -1,0 +1,165 @@
+import { contentStems, isStopWord, stem, words } from '../text/tokenize.js';
+
+/**
+ * BM25 over content-word stems with field boosts (a simplified BM25F): a term in the note title,
+ * tags or section heading counts as `titleBoost` / `headingBoost` occurrences, and those fields add
+ * to the document length the same way.
+ */
+
+export interface LexicalFields {
+  /** Note title plus tags. */
+  title: string;
+  heading: string;
+  body: string;
+}
+
+export interface Bm25Params {
+  k1: number;
+  b: number;
+  titleBoost: number;
+  headingBoost: number;
+}
+
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, titleBoost: 3, headingBoost: 2 };
+
+export interface LexicalHit {
+  doc: number;
+  score: number;
+}
+
+export class LexicalIndex {
+  /** stem -> postings as parallel arrays of doc number and weighted term frequency. */
+  private readonly postings = new Map<string, { docs: number[]; tfs: number[] }>();
+  private readonly lengths: Float64Array;
+  private readonly averageLength: number;
+  /** Surface words of the corpus (lower-case) -> document frequency of their stem, for spelling fixes. */
+  private readonly surface = new Map<string, number>();
+  /** Every stem each document contains (any field), for coverage. */
+  private readonly docStems: Set<string>[];
+
+  constructor(
+    documents: readonly LexicalFields[],
+    private readonly params: Bm25Params = DEFAULT_BM25,
+  ) {
+    this.lengths = new Float64Array(documents.length);
+    this.docStems = documents.map(() => new Set<string>());
+    const surfaceWords = new Set<string>();
+    documents.forEach((document, doc) => {
+      const counts = new Map<string, number>();
+      const addField = (text: string, boost: number) => {
+        const stems = contentStems(text);
+        for (const term of stems) counts.set(term, (counts.get(term) ?? 0) + boost);
+        this.lengths[doc] = (this.lengths[doc] as number) + stems.length * boost;
+      };
+      addField(document.title, params.titleBoost);
+      addField(document.heading, params.headingBoost);
+      addField(document.body, 1);
+      for (const [term, tf] of counts) {
+        let posting = this.postings.get(term);
+        if (!posting) {
+          posting = { docs: [], tfs: [] };
+          this.postings.set(term, posting);
+        }
+        posting.docs.push(doc);
+        posting.tfs.push(tf);
+        this.docStems[doc]?.add(term);
+      }
+      for (const word of words(`${document.title} ${document.heading} ${document.body}`)) {
+        for (const part of word.split('-')) if (/^[a-z][a-z']{2,}$/.test(part) && !isStopWord(part)) surfaceWords.add(part);
+      }
+    });
+    let total = 0;
+    for (const length of this.lengths) total += length;
+    this.averageLength = documents.length > 0 ? total / documents.length : 1;
+    for (const word of surfaceWords) this.surface.set(word, this.documentFrequency(stem(word)));
+  }
+
+  get size(): number {
+    return this.lengths.length;
+  }
+
+  documentFrequency(term: string): number {
+    return this.postings.get(term)?.docs.length ?? 0;
+  }
+
+  /** BM25 idf; terms absent from the corpus get the largest possible value. */
+  idf(term: string): number {
+    const n = this.size;
+    const df = this.documentFrequency(term);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  hasTerm(term: string): boolean {
+    return this.postings.has(term);
+  }
+
+  stemsOf(doc: number): ReadonlySet<string> {
+    return this.docStems[doc] ?? new Set();
+  }
+
+  /** Ranked documents with a positive score, best first. */
+  search(queryStems: readonly string[], allow?: (doc: number) => boolean): LexicalHit[] {
+    const { k1, b } = this.params;
+    const scores = new Map<number, number>();
+    for (const term of new Set(queryStems)) {
+      const posting = this.postings.get(term);
+      if (!posting) continue;
+      const idf = this.idf(term);
+      for (let i = 0; i < posting.docs.length; i++) {
+        const doc = posting.docs[i] as number;
+        if (allow && !allow(doc)) continue;
+        const tf = posting.tfs[i] as number;
+        const norm = k1 * (1 - b + (b * (this.lengths[doc] as number)) / this.averageLength);
+        scores.set(doc, (scores.get(doc) ?? 0) + (idf * tf * (k1 + 1)) / (tf + norm));
+      }
+    }
+    return [...scores].map(([doc, score]) => ({ doc, score })).sort((x, y) => y.score - x.score || x.doc - y.doc);
+  }
+
+  /**
+   * The closest corpus word to a word the corpus does not contain (edit distance 1, or 2 for long
+   * words), preferring common words; undefined when nothing is close.
+   */
+  closestWord(word: string): string | undefined {
+    if (word.length < 4 || !/^[a-z]+$/.test(word)) return undefined;
+    const maxDistance = word.length >= 8 ? 2 : 1;
+    let best: string | undefined;
+    let bestDistance = maxDistance + 1;
+    let bestFrequency = -1;
+    for (const [candidate, frequency] of this.surface) {
+      if (Math.abs(candidate.length - word.length) > maxDistance) continue;
+      const distance = editDistance(word, candidate, maxDistance);
+      if (distance < bestDistance || (distance === bestDistance && frequency > bestFrequency)) {
+        best = candidate;
+        bestDistance = distance;
+        bestFrequency = frequency;
+      }
+    }
+    return bestDistance <= maxDistance ? best : undefined;
+  }
+}
+
+/** Optimal-string-alignment distance (adjacent swaps count 1), cut off above `limit`. */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (a === b) return 0;
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  let previous2 = new Array<number>(cols).fill(0);
+  let previous = Array.from({ length: cols }, (_, j) => j);
+  for (let i = 1; i < rows; i++) {
+    const current = new Array<number>(cols).fill(0);
+    current[0] = i;
+    let rowMin = i;
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, (previous2[j - 2] as number) + 1);
+      current[j] = value;
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin > limit) return limit + 1;
+    previous2 = previous;
+    previous = current;
+  }
+  return previous[cols - 1] as number;
+}
