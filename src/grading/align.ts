@@ -18,9 +18,19 @@ export interface Candidate {
   credit: number;
 }
 
+/** One variant term aligned to one answer token. */
+export interface AlignedTerm {
+  /** Index into the variant's `uses`. */
+  use: number;
+  /** Content-token position in the answer. */
+  position: number;
+  credit: number;
+}
+
 export interface VariantCoverage {
   /** Weighted share of the variant's terms aligned, 0..1. */
   coverage: number;
+  aligned: AlignedTerm[];
   /** Sentences holding the aligned tokens (inclusive), or undefined when nothing aligned. */
   firstSentence: number | undefined;
   lastSentence: number | undefined;
@@ -95,7 +105,8 @@ export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, v
     const length = term.word.length;
     for (let start = 0; start + length <= answer.tokens.length; start += 1) {
       const run = answer.tokens.slice(start, start + length);
-      if ((run[run.length - 1] as Token).sentence !== (run[0] as Token).sentence) continue;
+      const adjacent = run.every((token, index) => index === 0 || (token.sentence === (run[0] as Token).sentence && token.slot === (run[index - 1] as Token).slot + 1));
+      if (!adjacent) continue;
       if (initials(run.map((token) => token.word)) === term.word) add(termIndex, run[0] as Token, ACRONYM_CREDIT);
     }
   }
@@ -112,12 +123,19 @@ export function newContentPerSentence(prepared: PreparedRubric, answer: Analyzed
   return counts;
 }
 
-export function coverVariant(variant: PreparedVariant, candidates: readonly Candidate[][], newContent: readonly number[]): VariantCoverage {
+/**
+ * Best coverage of one variant by a window of the answer: at most `variant.window` content tokens
+ * within `sentences` consecutive sentences (2 for key points, whose wording may spill over; 1 for
+ * misconceptions, which are asserted in one sentence).
+ */
+export function coverVariant(variant: PreparedVariant, candidates: readonly Candidate[][], newContent: readonly number[], sentences: 1 | 2): VariantCoverage {
   const lists = variant.uses.map((use) => (candidates[use.term] ?? []).filter((candidate) => candidate.negated === use.negated));
   const anchors = [...new Set(lists.flatMap((list) => list.map((candidate) => candidate.position)))].sort((a, b) => a - b);
   const sentenceOf = new Map<number, number>();
   for (const list of lists) for (const candidate of list) sentenceOf.set(candidate.position, candidate.sentence);
-  let best: VariantCoverage = { coverage: 0, firstSentence: undefined, lastSentence: undefined };
+  let best: VariantCoverage = { coverage: 0, aligned: [], firstSentence: undefined, lastSentence: undefined };
+  const positions = new Array<number>(variant.uses.length).fill(-1);
+  const credits = new Array<number>(variant.uses.length).fill(0);
   for (const anchor of anchors) {
     const firstSentence = sentenceOf.get(anchor) ?? 0;
     const end = anchor + variant.window;
@@ -128,14 +146,18 @@ export function coverVariant(variant: PreparedVariant, candidates: readonly Cand
     variant.uses.forEach((use, index) => {
       let credit = 0;
       let sentence = -1;
+      let position = -1;
       for (const candidate of lists[index] as Candidate[]) {
         if (candidate.position < anchor) continue;
-        if (candidate.position >= end || candidate.sentence > firstSentence + 1) break;
+        if (candidate.position >= end || candidate.sentence >= firstSentence + sentences) break;
         if (candidate.credit > credit) {
           credit = candidate.credit;
           sentence = candidate.sentence;
+          position = candidate.position;
         }
       }
+      positions[index] = position;
+      credits[index] = credit;
       if (credit === 0) return;
       if (use.inQuestion) question += use.weight * credit;
       else nonQuestion += use.weight * credit;
@@ -152,16 +174,19 @@ export function coverVariant(variant: PreparedVariant, candidates: readonly Cand
       if (added < 2) earned = 0;
     }
     const coverage = variant.totalWeight > 0 ? earned / variant.totalWeight : 0;
-    if (coverage > best.coverage) best = { coverage, firstSentence: first, lastSentence: last };
+    if (coverage > best.coverage) {
+      const aligned = positions.flatMap((position, use) => (position >= 0 ? [{ use, position, credit: credits[use] as number }] : []));
+      best = { coverage, aligned, firstSentence: first, lastSentence: last };
+    }
   }
   return best;
 }
 
 /** Best coverage over an item's variants (its text and each `match` alternative). */
-export function coverItem(item: PreparedItem, candidates: readonly Candidate[][], newContent: readonly number[]): ItemCoverage {
-  let best: ItemCoverage = { coverage: 0, firstSentence: undefined, lastSentence: undefined, variant: -1 };
+export function coverItem(item: PreparedItem, candidates: readonly Candidate[][], newContent: readonly number[], sentences: 1 | 2): ItemCoverage {
+  let best: ItemCoverage = { coverage: 0, aligned: [], firstSentence: undefined, lastSentence: undefined, variant: -1 };
   item.variants.forEach((variant, index) => {
-    const result = coverVariant(variant, candidates, newContent);
+    const result = coverVariant(variant, candidates, newContent, sentences);
     if (result.coverage > best.coverage) best = { ...result, variant: index };
   });
   return best;

@@ -20,6 +20,8 @@ export interface Token {
   sentence: number;
   /** Position among the content tokens of the whole text. */
   position: number;
+  /** Position among all words and punctuation of its sentence: adjacent tokens differ by 1. */
+  slot: number;
   /** Inside the scope of not/never/without/... */
   negated: boolean;
   /** Written in capitals in the original (an acronym hint: "FPR", "MAP"). */
@@ -125,7 +127,7 @@ function tokensOf(text: string, sentence: number, firstPosition: number): Token[
     const negated = scope > 0;
     if (scope > 0) scope -= 1;
     if (!isContent(piece.lower)) continue;
-    tokens.push({ word: piece.lower, stem: stem(piece.lower), sentence, position: firstPosition + tokens.length, negated, upper: piece.upper });
+    tokens.push({ word: piece.lower, stem: stem(piece.lower), sentence, position: firstPosition + tokens.length, slot: i, negated, upper: piece.upper });
   }
   return tokens;
 }

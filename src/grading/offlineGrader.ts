@@ -4,6 +4,7 @@ import { analyzeText, type AnalyzedText } from './analyze.js';
 import { coverItem, findCandidates, newContentPerSentence, type ItemCoverage } from './align.js';
 import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MUST_HAVE_CAP, POINT_MET, POINT_TOUCHED, pointScore, verdictFor } from './calibration.js';
 import { renderFeedback, type ScoreCap } from './feedback.js';
+import { formatAlignment } from './explain.js';
 import { PreparedRubricCache } from './prepare.js';
 
 export interface OfflineGraderOptions {
@@ -56,22 +57,33 @@ export class OfflineGrader implements Grader {
     return this.gradeNow(request);
   }
 
-  /** Synchronous form of `grade`, for batch tools. */
-  gradeNow(request: GradeRequest): GradeResult {
+  /** How each key point and misconception aligned with the answer: for debugging rubrics and the grader. */
+  explain(request: GradeRequest): string {
+    const { answer, prepared, points, misconceptionMatches } = this.align(request);
+    return formatAlignment(request.rubric, prepared, answer, points, misconceptionMatches);
+  }
+
+  private align(request: GradeRequest) {
     const notices: string[] = [];
     const { text, truncated } = truncate(request.answer, this.maxAnswerChars);
     if (truncated) notices.push(`Only the first ${text.length.toLocaleString('en-US')} characters of the answer were graded.`);
     if (INSTRUCTIONS.test(text)) notices.push('Instructions inside an answer are ignored; only its content is graded.');
-
-    const { rubric } = request;
-    const prepared = this.cache.get(request.question, rubric);
+    const prepared = this.cache.get(request.question, request.rubric);
     const answer = analyzeText(text);
     const candidates = findCandidates(prepared, answer, this.vectors);
     const newContent = newContentPerSentence(prepared, answer);
+    const points = prepared.points.map((item) => coverItem(item, candidates, newContent, 2));
+    const misconceptionMatches = prepared.misconceptions.map((item) => coverItem(item, candidates, newContent, 1));
+    return { text, notices, answer, prepared, points, misconceptionMatches };
+  }
+
+  /** Synchronous form of `grade`, for batch tools. */
+  gradeNow(request: GradeRequest): GradeResult {
+    const { text, notices, answer, prepared, points, misconceptionMatches } = this.align(request);
+    const { rubric } = request;
 
     const criteria: CriterionResult[] = rubric.keyPoints.map((point, index) => {
-      const item = prepared.points[index];
-      const match = item ? coverItem(item, candidates, newContent) : undefined;
+      const match = points[index];
       const score = match ? pointScore(match.coverage) : 0;
       return {
         id: point.id,
@@ -87,11 +99,9 @@ export class OfflineGrader implements Grader {
 
     const misconceptions: MisconceptionResult[] = [];
     rubric.misconceptions.forEach((item, index) => {
-      const prep = prepared.misconceptions[index];
-      if (!prep) return;
-      const match = coverItem(prep, candidates, newContent);
-      const evidence = evidenceOf(answer, text, match);
-      if (pointScore(match.coverage) < MISCONCEPTION_DETECTED || !evidence || DISTANCING.test(evidence)) return;
+      const match = misconceptionMatches[index];
+      const evidence = match ? evidenceOf(answer, text, match) : null;
+      if (!match || pointScore(match.coverage) < MISCONCEPTION_DETECTED || !evidence || DISTANCING.test(evidence)) return;
       misconceptions.push({ text: item.text, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}), evidence });
     });
 

@@ -1,6 +1,6 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { Rubric } from '../core/ports/grader.js';
-import { analyzeText, stemSet } from './analyze.js';
+import { analyzeText, stemSet, type Token } from './analyze.js';
 import { initials, looksLikeAcronym, rarityWeight } from './wordMatch.js';
 
 /**
@@ -51,7 +51,7 @@ export interface PreparedRubric {
   termByStem: ReadonlyMap<string, number>;
   points: PreparedItem[];
   misconceptions: PreparedItem[];
-  /** Initials of runs of consecutive rubric words -> the terms of those runs ("fpr" -> false, positive, rate). */
+  /** Initials of runs of adjacent rubric words -> the terms of those runs ("fpr" -> false, positive, rate). */
   acronymRuns: ReadonlyMap<string, readonly number[]>;
   acronymTerms: readonly number[];
   /** answer word -> soft matches (typo, vector, acronym) against this rubric's terms. */
@@ -75,12 +75,17 @@ interface RawUse {
   upper: boolean;
 }
 
+/** Content words of a text, grouped in runs of adjacent words (a stop word or punctuation ends a run). */
 function rawUses(text: string): RawUse[][] {
-  // Runs are kept per sentence so acronym initials never cross a sentence.
-  const analyzed = analyzeText(text);
-  const bySentence: RawUse[][] = analyzed.sentences.map(() => []);
-  for (const token of analyzed.tokens) bySentence[token.sentence]?.push({ stem: token.stem, word: token.word, negated: token.negated, upper: token.upper });
-  return bySentence.filter((list) => list.length > 0);
+  const runs: RawUse[][] = [];
+  let previous: Token | undefined;
+  for (const token of analyzeText(text).tokens) {
+    const use = { stem: token.stem, word: token.word, negated: token.negated, upper: token.upper };
+    if (previous && previous.sentence === token.sentence && previous.slot + 1 === token.slot) runs[runs.length - 1]?.push(use);
+    else runs.push([use]);
+    previous = token;
+  }
+  return runs;
 }
 
 export function prepareRubric(question: string, rubric: Rubric, vectors: WordVectors): PreparedRubric {

@@ -27,6 +27,9 @@ export function messageOptions(payload: DiscordPayload): BaseMessageOptions {
 
 /** A channel, thread or DM; the first message can be a reply to the user's message. */
 export class ChannelSink implements ReplySink {
+  /** Ids of the messages sent so far, in order. */
+  readonly sent: string[] = [];
+
   constructor(
     readonly channel: SendableChannels,
     private replyTo?: string,
@@ -36,6 +39,7 @@ export class ChannelSink implements ReplySink {
     const reference = this.replyTo ? { reply: { messageReference: this.replyTo, failIfNotExists: false } } : {};
     const sent = await this.channel.send({ ...messageOptions(payload), ...reference });
     this.replyTo = undefined;
+    this.sent.push(sent.id);
     return sent.id;
   }
 }

@@ -42,7 +42,7 @@ export async function onMessage(message: Message, runtime: DiscordRuntime): Prom
   if (addressed.kind === 'ignore') return;
   const here = new ChannelSink(message.channel);
   if (addressed.kind === 'unreadable') {
-    if (runtime.threads.firstNoteFor(addressed.threadId)) await sendReply(here, contentIntentNote(runtime.botId), { owner: message.author.id }, runtime.logger);
+    if (runtime.threads.firstNoteFor(addressed.threadId)) await sendReply(here, contentIntentNote(message.client.user.username), { owner: message.author.id }, runtime.logger);
     return;
   }
   const text = stripBotMention(message.content, runtime.botId, roleId);
@@ -66,12 +66,12 @@ export async function onMessage(message: Message, runtime: DiscordRuntime): Prom
   );
 }
 
-function contentIntentNote(botId: string) {
+function contentIntentNote(botName: string) {
   return reply({
     kind: 'info',
     sections: [
       {
-        body: `I can't read plain messages in this thread: this bot runs without the Message Content intent. Press **Answer in a form** under the question, or mention me with your answer (<@${botId}> your answer).`,
+        body: `I can't read plain messages in this thread: this bot runs without the Message Content intent. Press **Answer in a form** under the question, or mention me with your answer (\`@${botName} your answer\`).`,
       },
     ],
   });
