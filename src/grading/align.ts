@@ -1,7 +1,7 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { AnalyzedText, Token } from './analyze.js';
 import type { PreparedItem, PreparedRubric, PreparedVariant, SoftMatch } from './prepare.js';
-import { ACRONYM_CREDIT, areAntonyms, initials, looksLikeAcronym, softCredit, typoCredit } from './wordMatch.js';
+import { ACRONYM_CREDIT, areAntonyms, initials, looksLikeAcronym, sameRoot, softCredit, typoCredit } from './wordMatch.js';
 
 /**
  * Alignment of rubric terms to answer tokens (after Sultan, Salazar & Sumner 2016): each rubric
@@ -16,6 +16,8 @@ export interface Candidate {
   sentence: number;
   negated: boolean;
   credit: number;
+  /** Same word (stem, root, typo, acronym) rather than a word-vector neighbour. */
+  lexical: boolean;
 }
 
 /** One variant term aligned to one answer token. */
@@ -30,6 +32,8 @@ export interface AlignedTerm {
 export interface VariantCoverage {
   /** Weighted share of the variant's terms aligned, 0..1. */
   coverage: number;
+  /** Unweighted share of the variant's own (non-question) terms that earned credit. */
+  termShare: number;
   aligned: AlignedTerm[];
   /** Sentences holding the aligned tokens (inclusive), or undefined when nothing aligned. */
   firstSentence: number | undefined;
@@ -42,6 +46,8 @@ export interface ItemCoverage extends VariantCoverage {
 
 /** Share of a variant's non-question weight that must be aligned before question words add credit. */
 const QUESTION_WORDS_NEED = 0.25;
+/** Share of a variant's non-question weight that must be spelled out in a window before word-vector matches count. */
+const SOFT_NEEDS_CONTEXT = 0.2;
 /** Soft-match cache entries per rubric before it is reset. */
 const SOFT_CACHE_LIMIT = 20_000;
 
@@ -63,17 +69,26 @@ function softMatches(prepared: PreparedRubric, token: Token, vectors: WordVector
   const answerFacts = { word: token.word, stem: token.stem, rank };
   prepared.terms.forEach((term, index) => {
     if (term.stem === token.stem) return;
-    let credit = typoCredit(term, answerFacts);
-    if (!echo && vector && term.vector && !areAntonyms(term.word, token.word)) {
-      credit = Math.max(credit, softCredit(dot(vector, term.vector)));
+    if (sameRoot(term.word, token.word)) {
+      matches.push({ term: index, credit: 1, lexical: true });
+      return;
     }
-    if (credit > 0) matches.push({ term: index, credit });
+    const typo = typoCredit(term, answerFacts);
+    if (typo > 0) {
+      matches.push({ term: index, credit: typo, lexical: true });
+      return;
+    }
+    if (!echo && vector && term.vector && !areAntonyms(term.word, token.word)) {
+      const credit = softCredit(dot(vector, term.vector));
+      if (credit > 0) matches.push({ term: index, credit, lexical: false });
+    }
   });
   if (looksLikeAcronym(token.word, rank, token.upper)) {
     for (const term of prepared.acronymRuns.get(token.word) ?? []) {
       const existing = matches.find((match) => match.term === term);
-      if (existing) existing.credit = Math.max(existing.credit, ACRONYM_CREDIT);
-      else matches.push({ term, credit: ACRONYM_CREDIT });
+      if (existing && existing.lexical) existing.credit = Math.max(existing.credit, ACRONYM_CREDIT);
+      else if (existing) Object.assign(existing, { credit: ACRONYM_CREDIT, lexical: true });
+      else matches.push({ term, credit: ACRONYM_CREDIT, lexical: true });
     }
   }
   if (prepared.softCache.size >= SOFT_CACHE_LIMIT) prepared.softCache.clear();
@@ -84,19 +99,19 @@ function softMatches(prepared: PreparedRubric, token: Token, vectors: WordVector
 /** For every rubric term, the answer tokens that can supply it. */
 export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, vectors: WordVectors): Candidate[][] {
   const candidates: Candidate[][] = prepared.terms.map(() => []);
-  const add = (term: number, token: Token, credit: number) => {
+  const add = (term: number, token: Token, credit: number, lexical: boolean) => {
     const list = candidates[term] as Candidate[];
     const last = list[list.length - 1];
     if (last && last.position === token.position) {
-      if (credit > last.credit) last.credit = credit;
+      if (credit > last.credit) Object.assign(last, { credit, lexical });
       return;
     }
-    list.push({ position: token.position, sentence: token.sentence, negated: token.negated, credit });
+    list.push({ position: token.position, sentence: token.sentence, negated: token.negated, credit, lexical });
   };
   for (const token of answer.tokens) {
     const exact = prepared.termByStem.get(token.stem);
-    if (exact !== undefined) add(exact, token, 1);
-    for (const match of softMatches(prepared, token, vectors)) add(match.term, token, match.credit);
+    if (exact !== undefined) add(exact, token, 1, true);
+    for (const match of softMatches(prepared, token, vectors)) add(match.term, token, match.credit, match.lexical);
   }
   // Rubric acronyms spelled out in the answer: "pr auc" <- "precision-recall AUC".
   for (const termIndex of prepared.acronymTerms) {
@@ -107,7 +122,7 @@ export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, v
       const run = answer.tokens.slice(start, start + length);
       const adjacent = run.every((token, index) => index === 0 || (token.sentence === (run[0] as Token).sentence && token.slot === (run[index - 1] as Token).slot + 1));
       if (!adjacent) continue;
-      if (initials(run.map((token) => token.word)) === term.word) add(termIndex, run[0] as Token, ACRONYM_CREDIT);
+      if (initials(run.map((token) => token.word)) === term.word) add(termIndex, run[0] as Token, ACRONYM_CREDIT, true);
     }
   }
   for (const list of candidates) list.sort((a, b) => a.position - b.position || b.credit - a.credit);
@@ -123,50 +138,59 @@ export function newContentPerSentence(prepared: PreparedRubric, answer: Analyzed
   return counts;
 }
 
+export interface CoverOptions {
+  /** Consecutive sentences a window may span: 2 for key points, whose wording may spill over; 1 for misconceptions, which are asserted in one sentence. */
+  sentences: 1 | 2;
+  /** Word-vector matches earning less than this are ignored (stricter for misconceptions). */
+  minSoftCredit: number;
+}
+
 /**
  * Best coverage of one variant by a window of the answer: at most `variant.window` content tokens
- * within `sentences` consecutive sentences (2 for key points, whose wording may spill over; 1 for
- * misconceptions, which are asserted in one sentence).
+ * within `options.sentences` consecutive sentences. Word-vector matches count only in context: when
+ * the same window already spells out part of the variant (Sultan et al. use neighbouring alignments
+ * the same way), so one related word alone ("rate" for "low") earns nothing.
  */
-export function coverVariant(variant: PreparedVariant, candidates: readonly Candidate[][], newContent: readonly number[], sentences: 1 | 2): VariantCoverage {
-  const lists = variant.uses.map((use) => (candidates[use.term] ?? []).filter((candidate) => candidate.negated === use.negated));
+export function coverVariant(variant: PreparedVariant, candidates: readonly Candidate[][], newContent: readonly number[], options: CoverOptions): VariantCoverage {
+  const lists = variant.uses.map((use) =>
+    (candidates[use.term] ?? []).filter((candidate) => candidate.negated === use.negated && (candidate.lexical || candidate.credit >= options.minSoftCredit)),
+  );
   const anchors = [...new Set(lists.flatMap((list) => list.map((candidate) => candidate.position)))].sort((a, b) => a - b);
   const sentenceOf = new Map<number, number>();
   for (const list of lists) for (const candidate of list) sentenceOf.set(candidate.position, candidate.sentence);
-  let best: VariantCoverage = { coverage: 0, aligned: [], firstSentence: undefined, lastSentence: undefined };
-  const positions = new Array<number>(variant.uses.length).fill(-1);
-  const credits = new Array<number>(variant.uses.length).fill(0);
+  let best: VariantCoverage = { coverage: 0, termShare: 0, aligned: [], firstSentence: undefined, lastSentence: undefined };
+  const ownTerms = variant.uses.filter((use) => !use.inQuestion).length;
+  const chosen: (Candidate | undefined)[] = new Array<Candidate | undefined>(variant.uses.length);
   for (const anchor of anchors) {
     const firstSentence = sentenceOf.get(anchor) ?? 0;
     const end = anchor + variant.window;
-    let nonQuestion = 0;
-    let question = 0;
-    let first = Number.POSITIVE_INFINITY;
-    let last = -1;
+    let lexicalNew = 0;
     variant.uses.forEach((use, index) => {
-      let credit = 0;
-      let sentence = -1;
-      let position = -1;
+      let pick: Candidate | undefined;
       for (const candidate of lists[index] as Candidate[]) {
         if (candidate.position < anchor) continue;
-        if (candidate.position >= end || candidate.sentence >= firstSentence + sentences) break;
-        if (candidate.credit > credit) {
-          credit = candidate.credit;
-          sentence = candidate.sentence;
-          position = candidate.position;
-        }
+        if (candidate.position >= end || candidate.sentence >= firstSentence + options.sentences) break;
+        if (!pick || candidate.credit > pick.credit) pick = candidate;
       }
-      positions[index] = position;
-      credits[index] = credit;
-      if (credit === 0) return;
-      if (use.inQuestion) question += use.weight * credit;
-      else nonQuestion += use.weight * credit;
-      first = Math.min(first, sentence);
-      last = Math.max(last, sentence);
+      chosen[index] = pick;
+      if (pick?.lexical && !use.inQuestion) lexicalNew += use.weight * pick.credit;
     });
-    if (last < 0) continue;
+    const softAllowed = lexicalNew >= SOFT_NEEDS_CONTEXT * variant.nonQuestionWeight && lexicalNew > 0;
+    let nonQuestion = 0;
+    let question = 0;
+    const counted: AlignedTerm[] = [];
+    variant.uses.forEach((use, index) => {
+      const pick = chosen[index];
+      if (!pick || (!pick.lexical && !softAllowed)) return;
+      if (use.inQuestion) question += use.weight * pick.credit;
+      else nonQuestion += use.weight * pick.credit;
+      counted.push({ use: index, position: pick.position, credit: pick.credit });
+    });
     let earned = nonQuestion;
     if (variant.nonQuestionWeight > 0 && nonQuestion >= QUESTION_WORDS_NEED * variant.nonQuestionWeight) earned += question;
+    const sentencesUsed = counted.map((entry) => sentenceOf.get(entry.position) ?? firstSentence);
+    const first = Math.min(...sentencesUsed);
+    const last = Math.max(...sentencesUsed);
     if (variant.allQuestion) {
       // Only question words to match: credit them only when the answer says something new around them.
       let added = 0;
@@ -175,18 +199,23 @@ export function coverVariant(variant: PreparedVariant, candidates: readonly Cand
     }
     const coverage = variant.totalWeight > 0 ? earned / variant.totalWeight : 0;
     if (coverage > best.coverage) {
-      const aligned = positions.flatMap((position, use) => (position >= 0 ? [{ use, position, credit: credits[use] as number }] : []));
-      best = { coverage, aligned, firstSentence: first, lastSentence: last };
+      const own = counted.filter((entry) => !variant.uses[entry.use]?.inQuestion).length;
+      best = { coverage, termShare: ownTerms > 0 ? own / ownTerms : 0, aligned: counted, firstSentence: first, lastSentence: last };
     }
   }
   return best;
 }
 
+/** Candidates restricted to sentences `first..last` (to ask what else one sentence says). */
+export function candidatesWithin(candidates: readonly Candidate[][], first: number, last: number): Candidate[][] {
+  return candidates.map((list) => list.filter((candidate) => candidate.sentence >= first && candidate.sentence <= last));
+}
+
 /** Best coverage over an item's variants (its text and each `match` alternative). */
-export function coverItem(item: PreparedItem, candidates: readonly Candidate[][], newContent: readonly number[], sentences: 1 | 2): ItemCoverage {
-  let best: ItemCoverage = { coverage: 0, aligned: [], firstSentence: undefined, lastSentence: undefined, variant: -1 };
+export function coverItem(item: PreparedItem, candidates: readonly Candidate[][], newContent: readonly number[], options: CoverOptions): ItemCoverage {
+  let best: ItemCoverage = { coverage: 0, termShare: 0, aligned: [], firstSentence: undefined, lastSentence: undefined, variant: -1 };
   item.variants.forEach((variant, index) => {
-    const result = coverVariant(variant, candidates, newContent, sentences);
+    const result = coverVariant(variant, candidates, newContent, options);
     if (result.coverage > best.coverage) best = { ...result, variant: index };
   });
   return best;

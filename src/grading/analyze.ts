@@ -94,6 +94,25 @@ function pieces(text: string): Piece[] {
   return out;
 }
 
+/**
+ * British and American spellings share one stem: quantisation/quantization, analyse/analyze,
+ * behaviour/behavior, centre/center. Applied to rubric and answer alike, so a rare wrong rewrite
+ * ("precise" -> "precize") is harmless.
+ */
+export function spellingKey(word: string): string {
+  if (word.length < 6) return word;
+  return word
+    .replace(/(?<=\p{L}{3})is(e|es|ed|ing|ation|ations|er|ers)$/u, 'iz$1')
+    .replace(/(?<=\p{L}{2})ys(e|es|ed|ing)$/u, 'yz$1')
+    .replace(/(?<=\p{L}{3})our(s|ed|ing|ite|ites)?$/u, 'or$1')
+    .replace(/(?<=\p{L}{3})tre(s)?$/u, 'ter$1');
+}
+
+/** Stem used for matching: spelling-normalised, then Porter-stemmed. */
+export function matchStem(word: string): string {
+  return stem(spellingKey(word));
+}
+
 function isContent(word: string): boolean {
   return !isStopWord(word) && !EXTRA_FILLERS.has(word) && !isNegationCue(word) && !/^[.']+$/.test(word);
 }
@@ -127,7 +146,7 @@ function tokensOf(text: string, sentence: number, firstPosition: number): Token[
     const negated = scope > 0;
     if (scope > 0) scope -= 1;
     if (!isContent(piece.lower)) continue;
-    tokens.push({ word: piece.lower, stem: stem(piece.lower), sentence, position: firstPosition + tokens.length, slot: i, negated, upper: piece.upper });
+    tokens.push({ word: piece.lower, stem: matchStem(piece.lower), sentence, position: firstPosition + tokens.length, slot: i, negated, upper: piece.upper });
   }
   return tokens;
 }

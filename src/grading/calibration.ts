@@ -11,8 +11,10 @@ export const POINT_FLOOR = 0.2;
 export const POINT_FULL = 0.65;
 /** A point counts as met from this score. */
 export const POINT_MET = 0.5;
-/** A misconception is asserted when its best variant scores this high (stricter than a point). */
+/** A misconception is asserted when its best variant's raw coverage is this high (a point needs 0.43 to be met). */
 export const MISCONCEPTION_DETECTED = 0.8;
+/** ... and when at least this share of its own words (not the question's) aligned. */
+export const MISCONCEPTION_TERM_SHARE = 0.75;
 /** Below this, a point is treated as not touched at all (gating, feedback). */
 export const POINT_TOUCHED = 0.25;
 

@@ -1,11 +1,11 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
 import { analyzeText, type AnalyzedText } from './analyze.js';
-import { coverItem, findCandidates, newContentPerSentence, type ItemCoverage } from './align.js';
-import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MUST_HAVE_CAP, POINT_MET, POINT_TOUCHED, pointScore, verdictFor } from './calibration.js';
+import { candidatesWithin, coverItem, findCandidates, newContentPerSentence, type Candidate, type CoverOptions, type ItemCoverage } from './align.js';
+import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, MUST_HAVE_CAP, POINT_MET, POINT_TOUCHED, pointScore, verdictFor } from './calibration.js';
 import { renderFeedback, type ScoreCap } from './feedback.js';
 import { formatAlignment } from './explain.js';
-import { PreparedRubricCache } from './prepare.js';
+import { PreparedRubricCache, type PreparedRubric } from './prepare.js';
 
 export interface OfflineGraderOptions {
   /** Longer answers are graded on their first this-many characters (with a notice). Default 4000. */
@@ -13,6 +13,11 @@ export interface OfflineGraderOptions {
 }
 
 const DEFAULT_MAX_ANSWER_CHARS = 4000;
+
+/** Key points may be made across two adjacent sentences, with any word-vector match in context. */
+const POINT_WINDOWS: CoverOptions = { sentences: 2, minSoftCredit: 0 };
+/** A misconception must be asserted within one sentence, in words close to its own. */
+const MISCONCEPTION_WINDOWS: CoverOptions = { sentences: 1, minSoftCredit: 0.75 };
 
 /** The user distances themself from the statement ("a common mistake is to think ..."). */
 const DISTANCING = /\b(?:mistakes?|misconceptions?|myths?|wrong(?:ly)?|incorrect(?:ly)?|misleading|fallac(?:y|ies)|not true|isn't true|people (?:think|assume|believe)|misread|misinterpret\w*)\b/i;
@@ -34,7 +39,24 @@ function evidenceOf(answer: AnalyzedText, source: string, match: ItemCoverage): 
   return first && last ? source.slice(first.start, last.end) : null;
 }
 
+/** A misconception counts only when nearly all of its own words are there, not just its topic. */
+function looksAsserted(match: ItemCoverage): boolean {
+  return match.coverage >= MISCONCEPTION_DETECTED && match.termShare >= MISCONCEPTION_TERM_SHARE;
+}
+
 const round2 = (value: number) => Math.round(value * 100) / 100;
+
+interface Alignment {
+  /** The graded text (the answer, truncated when too long). */
+  text: string;
+  notices: string[];
+  answer: AnalyzedText;
+  prepared: PreparedRubric;
+  candidates: Candidate[][];
+  newContent: number[];
+  points: ItemCoverage[];
+  misconceptionMatches: ItemCoverage[];
+}
 
 /**
  * Rubric grader that needs no network: per key point, the best alignment of any of its phrasings
@@ -63,7 +85,7 @@ export class OfflineGrader implements Grader {
     return formatAlignment(request.rubric, prepared, answer, points, misconceptionMatches);
   }
 
-  private align(request: GradeRequest) {
+  private align(request: GradeRequest): Alignment {
     const notices: string[] = [];
     const { text, truncated } = truncate(request.answer, this.maxAnswerChars);
     if (truncated) notices.push(`Only the first ${text.length.toLocaleString('en-US')} characters of the answer were graded.`);
@@ -72,14 +94,26 @@ export class OfflineGrader implements Grader {
     const answer = analyzeText(text);
     const candidates = findCandidates(prepared, answer, this.vectors);
     const newContent = newContentPerSentence(prepared, answer);
-    const points = prepared.points.map((item) => coverItem(item, candidates, newContent, 2));
-    const misconceptionMatches = prepared.misconceptions.map((item) => coverItem(item, candidates, newContent, 1));
-    return { text, notices, answer, prepared, points, misconceptionMatches };
+    const points = prepared.points.map((item) => coverItem(item, candidates, newContent, POINT_WINDOWS));
+    const misconceptionMatches = prepared.misconceptions.map((item) => coverItem(item, candidates, newContent, MISCONCEPTION_WINDOWS));
+    return { text, notices, answer, prepared, candidates, newContent, points, misconceptionMatches };
+  }
+
+  /**
+   * True when the sentences that look like a misconception match a key point at least as well:
+   * misconceptions are usually a correct point with two things swapped ("boosting reduces
+   * variance"), and the same words in a correct sentence must not cost a penalty.
+   */
+  private statesAPointInstead(alignment: Alignment, match: ItemCoverage): boolean {
+    if (match.firstSentence === undefined || match.lastSentence === undefined) return false;
+    const local = candidatesWithin(alignment.candidates, match.firstSentence, match.lastSentence);
+    return alignment.prepared.points.some((item) => coverItem(item, local, alignment.newContent, MISCONCEPTION_WINDOWS).coverage >= match.coverage);
   }
 
   /** Synchronous form of `grade`, for batch tools. */
   gradeNow(request: GradeRequest): GradeResult {
-    const { text, notices, answer, prepared, points, misconceptionMatches } = this.align(request);
+    const alignment = this.align(request);
+    const { text, notices, answer, prepared, points, misconceptionMatches } = alignment;
     const { rubric } = request;
 
     const criteria: CriterionResult[] = rubric.keyPoints.map((point, index) => {
@@ -101,7 +135,8 @@ export class OfflineGrader implements Grader {
     rubric.misconceptions.forEach((item, index) => {
       const match = misconceptionMatches[index];
       const evidence = match ? evidenceOf(answer, text, match) : null;
-      if (!match || pointScore(match.coverage) < MISCONCEPTION_DETECTED || !evidence || DISTANCING.test(evidence)) return;
+      if (!match || !evidence || !looksAsserted(match) || DISTANCING.test(evidence)) return;
+      if (this.statesAPointInstead(alignment, match)) return;
       misconceptions.push({ text: item.text, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}), evidence });
     });
 

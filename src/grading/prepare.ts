@@ -1,7 +1,7 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { Rubric } from '../core/ports/grader.js';
 import { analyzeText, stemSet, type Token } from './analyze.js';
-import { initials, looksLikeAcronym, rarityWeight } from './wordMatch.js';
+import { initials, looksLikeAcronym, rarityWeight, sameRoot, typoCredit, type WordFacts } from './wordMatch.js';
 
 /**
  * Per-rubric preprocessing: every key point and misconception phrasing ("variant": the text and each
@@ -61,6 +61,8 @@ export interface PreparedRubric {
 export interface SoftMatch {
   term: number;
   credit: number;
+  /** Spelled the same way (root, typo, acronym) rather than close in meaning (word vectors). */
+  lexical: boolean;
 }
 
 /** Weight of a question word that is distinctive for the point (it appears in no other point). */
@@ -90,6 +92,13 @@ function rawUses(text: string): RawUse[][] {
 
 export function prepareRubric(question: string, rubric: Rubric, vectors: WordVectors): PreparedRubric {
   const questionStems = stemSet(question);
+  const questionWords: WordFacts[] = [];
+  for (const token of analyzeText(question).tokens) {
+    if (!questionWords.some((known) => known.word === token.word)) questionWords.push({ word: token.word, stem: token.stem, rank: vectors.rank(token.word) });
+  }
+  // A rubric word is the question's when it is the same word up to an ending or a typo.
+  const echoesQuestion = (facts: WordFacts) =>
+    questionStems.has(facts.stem) || questionWords.some((word) => sameRoot(word.word, facts.word) || typoCredit(facts, word) > 0);
   const terms: RubricTerm[] = [];
   const termByStem = new Map<string, number>();
   const acronymRuns = new Map<string, number[]>();
@@ -104,7 +113,7 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
         word: use.word,
         rank,
         vector: vectors.vector(use.word),
-        inQuestion: questionStems.has(use.stem),
+        inQuestion: echoesQuestion({ word: use.word, stem: use.stem, rank }),
         acronym: looksLikeAcronym(use.word, rank, use.upper),
       });
       termByStem.set(use.stem, index);
@@ -143,14 +152,19 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
     return documents <= 1 ? 1 : 0.4 + (0.6 * Math.log((documents + 1) / df)) / Math.log(documents + 1);
   };
 
-  const prepared: PreparedItem[] = parsed.map((variants) => ({
+  // Misconceptions get neither rubric idf nor question demoting: their claim lies in a combination
+  // of words that points and the question also use ("ridge" + "feature selection", "boosting" +
+  // "reduces variance"); the words of the question are often its very subject.
+  const prepared: PreparedItem[] = parsed.map((variants, itemIndex) => ({
     variants: variants
       .map(({ text, uses }) => {
+        const isPoint = itemIndex < rubric.keyPoints.length;
         const seen = new Set<string>();
         const distinct = uses.filter((use) => (seen.has(use.stem) ? false : (seen.add(use.stem), true)));
-        const allQuestion = distinct.every((use) => questionStems.has(use.stem));
+        const allQuestion = distinct.every((use) => terms[termOf(use)]?.inQuestion === true);
         const termUses: TermUse[] = distinct.map((use) => {
           const term = terms[termOf(use)] as RubricTerm;
+          if (!isPoint) return { term: termOf(use), weight: rarityWeight(term.rank), negated: use.negated, inQuestion: false };
           const base = rarityWeight(term.rank) * idf(use.stem);
           const factor = !term.inQuestion || allQuestion ? 1 : (documentFrequency.get(use.stem) ?? 1) === 1 ? QUESTION_WEIGHT_DISTINCTIVE : QUESTION_WEIGHT;
           return { term: termOf(use), weight: base * factor, negated: use.negated, inQuestion: term.inQuestion && !allQuestion };

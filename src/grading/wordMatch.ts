@@ -130,6 +130,21 @@ export function typoCredit(reference: WordFacts, answer: WordFacts): number {
   return 0;
 }
 
+/**
+ * Same word up to an adverb or adjective ending that the stemmer leaves alone:
+ * random/randomly, easy/easily, basic/basically, simple/simply, arbitrary/arbitrarily.
+ */
+export function sameRoot(a: string, b: string): boolean {
+  const [base, derived] = a.length <= b.length ? [a, b] : [b, a];
+  if (base.length < 4 || derived.length - base.length > 4) return false;
+  return (
+    derived === `${base}ly` ||
+    derived === `${base}ally` ||
+    (base.endsWith('y') && derived === `${base.slice(0, -1)}ily`) ||
+    (base.endsWith('le') && derived === `${base.slice(0, -1)}y`)
+  );
+}
+
 /** Maps a word-vector cosine to credit: 0 below the threshold, rising to SOFT_MAX_CREDIT. */
 export function softCredit(cosine: number): number {
   if (cosine < SOFT_THRESHOLD) return 0;

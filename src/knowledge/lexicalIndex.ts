@@ -32,8 +32,11 @@ export class LexicalIndex {
   private readonly postings = new Map<string, { docs: number[]; tfs: number[] }>();
   private readonly lengths: Float64Array;
   private readonly averageLength: number;
-  /** Surface words of the corpus (lower-case) -> document frequency of their stem, for spelling fixes. */
-  private readonly surface = new Map<string, number>();
+  /**
+   * Surface words of the corpus (lower-case, hyphenated words also joined: "kmeans" for "k-means")
+   * -> the text to search instead and how common it is, for spelling repair.
+   */
+  private readonly surface = new Map<string, { replacement: string; frequency: number }>();
   /** Every stem each document contains (any field), for coverage. */
   private readonly docStems: Set<string>[];
 
@@ -43,7 +46,7 @@ export class LexicalIndex {
   ) {
     this.lengths = new Float64Array(documents.length);
     this.docStems = documents.map(() => new Set<string>());
-    const surfaceWords = new Set<string>();
+    const surfaceWords = new Map<string, string>();
     documents.forEach((document, doc) => {
       const counts = new Map<string, number>();
       const addField = (text: string, boost: number) => {
@@ -65,13 +68,17 @@ export class LexicalIndex {
         this.docStems[doc]?.add(term);
       }
       for (const word of words(`${document.title} ${document.heading} ${document.body}`)) {
-        for (const part of word.split('-')) if (/^[a-z][a-z']{2,}$/.test(part) && !isStopWord(part)) surfaceWords.add(part);
+        for (const part of word.split('-')) if (/^[a-z]{3,}$/.test(part) && !isStopWord(part)) surfaceWords.set(part, part);
+        if (/^[a-z0-9]+(?:-[a-z0-9]+)+$/.test(word)) surfaceWords.set(word.replace(/-/g, ''), word);
       }
     });
     let total = 0;
     for (const length of this.lengths) total += length;
     this.averageLength = documents.length > 0 ? total / documents.length : 1;
-    for (const word of surfaceWords) this.surface.set(word, this.documentFrequency(stem(word)));
+    for (const [word, replacement] of surfaceWords) {
+      const frequency = Math.min(...contentStems(replacement).map((term) => this.documentFrequency(term)));
+      this.surface.set(word, { replacement, frequency: Number.isFinite(frequency) ? frequency : 0 });
+    }
   }
 
   get size(): number {
@@ -117,25 +124,36 @@ export class LexicalIndex {
   }
 
   /**
-   * The closest corpus word to a word the corpus does not contain (edit distance 1, or 2 for long
-   * words), preferring common words; undefined when nothing is close.
+   * What to search instead of a word the corpus does not contain: the hyphenated form ("kmeans" ->
+   * "k-means"), the closest corpus word (edit distance 1, or 2 for words of 8+ letters, preferring
+   * common words), or two corpus words it is made of ("batchnorm" -> "batch norm").
    */
-  closestWord(word: string): string | undefined {
-    if (word.length < 4 || !/^[a-z]+$/.test(word)) return undefined;
+  repairWord(word: string): string | undefined {
+    if (word.length < 4 || !/^[a-z0-9]+$/.test(word)) return undefined;
+    const exact = this.surface.get(word);
+    if (exact) return exact.replacement;
+    if (!/^[a-z]+$/.test(word)) return undefined;
     const maxDistance = word.length >= 8 ? 2 : 1;
     let best: string | undefined;
     let bestDistance = maxDistance + 1;
     let bestFrequency = -1;
-    for (const [candidate, frequency] of this.surface) {
+    for (const [candidate, { replacement, frequency }] of this.surface) {
       if (Math.abs(candidate.length - word.length) > maxDistance) continue;
       const distance = editDistance(word, candidate, maxDistance);
+      if (distance > maxDistance) continue;
       if (distance < bestDistance || (distance === bestDistance && frequency > bestFrequency)) {
-        best = candidate;
+        best = replacement;
         bestDistance = distance;
         bestFrequency = frequency;
       }
     }
-    return bestDistance <= maxDistance ? best : undefined;
+    if (best !== undefined) return best;
+    for (let cut = 3; cut <= word.length - 3; cut++) {
+      const left = this.surface.get(word.slice(0, cut));
+      const right = this.surface.get(word.slice(cut));
+      if (left && right) return `${left.replacement} ${right.replacement}`;
+    }
+    return undefined;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Embedder, WordVectors } from '../core/ports/embedder.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Passage, Retriever, SearchOptions } from '../core/ports/retriever.js';
 import { contentStems, isStopWord, stem, words } from '../text/tokenize.js';
-import { chunksOf, embeddingText, type KnowledgeChunk } from './chunks.js';
+import { chunksOf, denseUnits, type DenseUnit, type KnowledgeChunk } from './chunks.js';
 import { openDenseIndex, type DenseIndex, type DenseIndexMeta } from './denseIndex.js';
 import { DEFAULT_BM25, LexicalIndex, type Bm25Params } from './lexicalIndex.js';
 import type { KnowledgeBase } from './types.js';
@@ -14,6 +14,30 @@ import type { KnowledgeBase } from './types.js';
  * notes nor in the word-vector vocabulary are replaced by the closest word of the notes first.
  */
 
+/** Chat shorthand that the notes spell out; used only when the notes do not contain the short form. */
+const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  ab: 'a/b test',
+  k8s: 'kubernetes',
+  gbm: 'gradient boosting',
+  gbdt: 'gradient boosted trees',
+  xgb: 'xgboost',
+  lgbm: 'lightgbm',
+  rf: 'random forest',
+  dnn: 'deep neural network',
+  cnn: 'convolutional neural network',
+  rnn: 'recurrent neural network',
+  nn: 'neural network',
+  hparams: 'hyperparameters',
+  hyperparams: 'hyperparameters',
+  eval: 'evaluation',
+  evals: 'evaluation',
+  perf: 'performance',
+  prod: 'production',
+  infra: 'infrastructure',
+  dedup: 'deduplication',
+  dedupe: 'deduplication',
+};
+
 export interface RetrieverTuning extends Bm25Params {
   /** RRF constant: larger values flatten the difference between ranks. */
   rrfK: number;
@@ -21,9 +45,13 @@ export interface RetrieverTuning extends Bm25Params {
   denseWeight: number;
   /** How many dense neighbours take part in the fusion. */
   candidates: number;
+  /** Sentences per extra dense unit of a section (0: one vector per section). */
+  windowSentences: number;
+  /** Subtract the corpus mean vector before cosine. */
+  center: boolean;
 }
 
-export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 20, lexicalWeight: 1, denseWeight: 1, candidates: 50 };
+export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 5, lexicalWeight: 1, denseWeight: 0.5, candidates: 50, windowSentences: 1, center: false };
 
 /** A passage with the signals behind its rank (for answer building and evaluation). */
 export interface ScoredPassage extends Passage {
@@ -59,6 +87,8 @@ export class HybridRetriever implements ScoringRetriever {
 
   constructor(
     private readonly chunks: readonly KnowledgeChunk[],
+    /** Label -> chunk index for the vector index. */
+    private readonly units: readonly DenseUnit[],
     private readonly embedder: Embedder,
     /** Undefined when the embedder failed while building: search is then lexical only. */
     private readonly dense: DenseIndex | undefined,
@@ -97,7 +127,7 @@ export class HybridRetriever implements ScoringRetriever {
     if (mode !== 'lexical' && this.dense && text.trim()) {
       try {
         const [vector] = await this.embedder.embed([text]);
-        if (vector) denseHits = this.dense.search(vector, this.tuning.candidates, allow);
+        if (vector) denseHits = this.denseSearch(vector, allow);
       } catch (error) {
         this.options.log?.warn({ err: (error as Error).message, embedder: this.embedder.id }, 'query embedding failed; answering from lexical search only');
       }
@@ -148,6 +178,20 @@ export class HybridRetriever implements ScoringRetriever {
       });
   }
 
+  /** Nearest units, folded to their chunks (best unit per chunk), best first. */
+  private denseSearch(vector: Float32Array, allow?: (doc: number) => boolean): { label: number; similarity: number }[] {
+    if (!this.dense) return [];
+    const perChunk = Math.max(1, this.units.length / Math.max(1, this.chunks.length));
+    const unitAllow = allow ? (label: number) => allow(this.units[label]?.chunk ?? -1) : undefined;
+    const hits = this.dense.search(vector, Math.ceil(this.tuning.candidates * perChunk), unitAllow);
+    const best = new Map<number, number>();
+    for (const hit of hits) {
+      const chunk = this.units[hit.label]?.chunk;
+      if (chunk !== undefined && !best.has(chunk)) best.set(chunk, hit.similarity);
+    }
+    return [...best].slice(0, this.tuning.candidates).map(([label, similarity]) => ({ label, similarity }));
+  }
+
   queryTerms(query: string): { stem: string; weight: number }[] {
     return this.weigh(contentStems(this.repairSpelling(query)));
   }
@@ -166,17 +210,28 @@ export class HybridRetriever implements ScoringRetriever {
     };
   }
 
-  /** Replaces words that are in neither the notes nor the vocabulary by the closest word of the notes. */
+  /**
+   * Rewrites query words the notes do not contain: chat abbreviations ("k8s"), joined or split
+   * spellings ("kmeans", "batchnorm") and typos ("precison"). Real English words the notes happen
+   * not to use are left alone, so an off-topic question stays off-topic.
+   */
   repairSpelling(query: string): string {
     const vocabulary = this.options.words;
     let changed = false;
     const repaired = words(query).map((word) => {
-      if (isStopWord(word) || !/^[a-z]+$/.test(word) || this.lexical.hasTerm(stem(word))) return word;
-      if (vocabulary ? vocabulary.rank(word) !== undefined : word.length < 5) return word;
-      const closest = this.lexical.closestWord(word);
-      if (!closest) return word;
+      if (isStopWord(word) || this.lexical.hasTerm(stem(word))) return word;
+      const alias = ABBREVIATIONS[word];
+      if (alias !== undefined) {
+        changed = true;
+        return alias;
+      }
+      const joined = /^[a-z0-9]+$/.test(word) ? this.lexical.repairWord(word) : undefined;
+      if (joined === undefined) return word;
+      // A known English word is only replaced by a hyphenated form of itself ("tsne" -> "t-sne").
+      const known = vocabulary ? vocabulary.rank(word) !== undefined : word.length < 5;
+      if (known && joined.replace(/-/g, '') !== word) return word;
       changed = true;
-      return closest;
+      return joined;
     });
     return changed ? repaired.join(' ') : query;
   }
@@ -189,20 +244,23 @@ export class HybridRetriever implements ScoringRetriever {
  */
 export async function openRetriever(options: OpenRetrieverOptions): Promise<HybridRetriever> {
   const { knowledge, dataDir, embedder, log } = options;
+  const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const chunks = chunksOf(knowledge);
+  const units = denseUnits(chunks, tuning.windowSentences);
   let dense: DenseIndex | undefined;
   try {
     dense = await openDenseIndex({
       dir: join(dataDir, 'index'),
       embedder,
       contentHash: knowledge.contentHash,
-      chunks: chunks.map((chunk) => ({ id: chunk.id, text: embeddingText(chunk) })),
+      chunks: units.map((unit) => ({ id: unit.id, text: unit.text })),
+      center: tuning.center,
       ...(log ? { log } : {}),
     });
   } catch (error) {
     log?.warn({ err: (error as Error).message, embedder: embedder.id }, 'vector index unavailable; search is lexical only');
   }
-  return new HybridRetriever(chunks, embedder, dense, {
+  return new HybridRetriever(chunks, units, embedder, dense, {
     ...(options.words ? { words: options.words } : {}),
     ...(log ? { log } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),

@@ -21,6 +21,7 @@ const descriptionSchema = z.string().min(1).max(L.commandDescription);
 const optionSchema = z.object({
   name: nameSchema,
   description: descriptionSchema,
+  required: z.boolean().optional(),
   choices: z.array(z.object({ name: z.string().min(1).max(100), value: z.union([z.string().max(100), z.number()]) })).max(25).optional(),
 });
 /** Discord's rules for a command, checked before anything is sent (a bad COMMANDS entry fails loudly here). */

@@ -83,7 +83,7 @@ export function parseInput(raw: string, options: { answering?: boolean } = {}): 
   if (name === 'forget' && rest.toLowerCase() !== 'me') return explicit ? { kind: 'unknown-command', word, suggestion: 'forget me' } : { kind: 'text', text };
   if (options.answering && !explicit) {
     // While an answer is awaited, "skip connections help gradients" is an answer, not `skip`.
-    if (name && (rest === '' || name === 'ask')) return { kind: 'command', name, args: rest, ...splitArgs(rest) };
+    if (name && (rest === '' || name === 'ask' || name === 'forget')) return { kind: 'command', name, args: rest, ...splitArgs(rest) };
     return { kind: 'text', text };
   }
   // Aliases and bare command words only count as commands when short: "start with the basics of PCA" is a question.
