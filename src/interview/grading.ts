@@ -54,5 +54,5 @@ export function chooseFollowUp(question: Question, result: GradeResult): { text:
   const ranked = followUps.map((text) => ({ text, score: overlap(text, gap.point) })).sort((a, b) => b.score - a.score);
   const best = ranked[0];
   if (best && best.score > 0) return { text: best.text, pointIds: [gap.id] };
-  return { text: `You did not get to this part: how would you address "${gap.point.replace(/\.$/, '')}" in this situation, and why does it matter?`, pointIds: [gap.id] };
+  return { text: `Let's go back to a part you did not cover: ${gap.point.replace(/\.$/, '')}. Can you explain why that holds and how you would apply it here?`, pointIds: [gap.id] };
 }

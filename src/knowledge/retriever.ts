@@ -43,6 +43,11 @@ export interface RetrieverTuning extends Bm25Params {
   rrfK: number;
   lexicalWeight: number;
   denseWeight: number;
+  /**
+   * Extra dense weight when the best lexical hit contains little of the query (a paraphrase):
+   * the dense weight grows by this times the share of the query the lexical hit misses.
+   */
+  denseBoost: number;
   /** How many dense neighbours take part in the fusion. */
   candidates: number;
   /** Sentences per extra dense unit of a section (0: one vector per section). */
@@ -51,7 +56,7 @@ export interface RetrieverTuning extends Bm25Params {
   center: boolean;
 }
 
-export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 5, lexicalWeight: 1, denseWeight: 0.5, candidates: 50, windowSentences: 1, center: false };
+export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 5, lexicalWeight: 1, denseWeight: 0.5, denseBoost: 0, candidates: 50, windowSentences: 1, center: false };
 
 /** A passage with the signals behind its rank (for answer building and evaluation). */
 export interface ScoredPassage extends Passage {
@@ -148,22 +153,26 @@ export class HybridRetriever implements ScoringRetriever {
       value.lexicalScore = hit.score;
       value.score += mode === 'lexical' ? hit.score : this.tuning.lexicalWeight / (this.tuning.rrfK + index + 1);
     });
+    const weights = this.weigh(stems);
+    const totalWeight = weights.reduce((sum, term) => sum + term.weight, 0);
+    const coverageOf = (doc: number) => {
+      const present = this.lexical.stemsOf(doc);
+      return totalWeight > 0 ? weights.reduce((sum, term) => sum + (present.has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
+    };
+    const lexicalTop = lexicalHits[0];
+    const denseWeight = this.tuning.denseWeight + this.tuning.denseBoost * (1 - (lexicalTop ? coverageOf(lexicalTop.doc) : 0));
     denseHits.forEach((hit, index) => {
       const value = entry(hit.label);
       value.denseRank = index + 1;
       value.similarity = hit.similarity;
-      value.score += mode === 'dense' ? hit.similarity : this.tuning.denseWeight / (this.tuning.rrfK + index + 1);
+      value.score += mode === 'dense' ? hit.similarity : denseWeight / (this.tuning.rrfK + index + 1);
     });
 
-    const weights = this.weigh(stems);
-    const totalWeight = weights.reduce((sum, term) => sum + term.weight, 0);
     return [...fused]
       .sort(([docA, a], [docB, b]) => b.score - a.score || docA - docB)
       .slice(0, k)
       .map(([doc, signals]) => {
         const chunk = this.chunks[doc] as KnowledgeChunk;
-        const present = this.lexical.stemsOf(doc);
-        const covered = weights.reduce((sum, term) => sum + (present.has(term.stem) ? term.weight : 0), 0);
         return {
           id: chunk.id,
           noteId: chunk.noteId,
@@ -173,7 +182,7 @@ export class HybridRetriever implements ScoringRetriever {
           path: chunk.path,
           text: chunk.text,
           ...signals,
-          coverage: totalWeight > 0 ? covered / totalWeight : 0,
+          coverage: coverageOf(doc),
         };
       });
   }

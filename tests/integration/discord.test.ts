@@ -82,11 +82,11 @@ describe('Discord adapter (real discord.js against a local fake Discord)', () =>
     expect(engine.received[0]?.text).toBe('interview metrics --level hard --questions 2');
 
     const thread = await waitFor(() => fake.threadsOf(fake.general.id)[0], 'the interview thread');
+    const question = await fake.waitForBotMessage(thread.id, (text) => text.includes('What does precision measure?'), 'question 1');
     expect(thread).toMatchObject({ type: ChannelKind.PrivateThread, name: 'Mock interview: metrics', owner_id: fake.bot.id });
     expect(fake.state.threadMembers.get(thread.id)?.has(ada.id)).toBe(true);
+    // The engine knew about the thread before the question was visible.
     expect(engine.attached).toEqual([{ sessionRef: 's1', conversation: { channelId: fake.general.id, threadId: thread.id, isDirect: false } }]);
-
-    const question = await fake.waitForBotMessage(thread.id, (text) => text.includes('What does precision measure?'), 'question 1');
     expect(question.json.content).toBe(`<@${ada.id}>`);
     expect(question.pings).toEqual({ everyone: false, users: [ada.id], roles: [] });
     expect(fake.customIds(question)).toEqual([`mlec:hint:${ada.id}:s1`, `mlec:skip:${ada.id}:s1`, `mlec:end:${ada.id}:s1`, `mlec:answer-form:${ada.id}:s1`]);

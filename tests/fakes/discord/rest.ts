@@ -219,7 +219,7 @@ export class FakeRest {
     const checked = checkMessageBody(body, files.length);
     if (!checked.ok) return refused(checked);
     const stored = s.addMessage({ channelId: channel.id, author: s.bot, body: checked.value, via: 'channel', attachments: attachmentsFor(files) });
-    this.dispatchIf(channel.type === ChannelKind.DM ? Intent.DirectMessages : Intent.GuildMessages, 'MESSAGE_CREATE', stored.json);
+    this.dispatchIf(channel.type === ChannelKind.DM ? Intent.DirectMessages : Intent.GuildMessages, 'MESSAGE_CREATE', { ...stored.json, channel_type: channel.type });
     return json(stored.json);
   }
 

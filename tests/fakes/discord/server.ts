@@ -103,7 +103,8 @@ export class FakeDiscord {
     const repliesToBot = options.replyTo ? this.state.messages.get(options.replyTo)?.json.author.id === this.bot.id : false;
     const mentionsBot = stored.json.mentions.some((mentioned) => mentioned.id === this.bot.id) || repliesToBot;
     const readable = isDm || mentionsBot || this.gateway.has(Intent.MessageContent);
-    const wire = readable ? stored.json : { ...stored.json, content: '', embeds: [], attachments: [], components: [] };
+    // Like Discord, MESSAGE_CREATE carries `channel_type` (discord.js needs it for uncached DM channels).
+    const wire = { ...(readable ? stored.json : { ...stored.json, content: '', embeds: [], attachments: [], components: [] }), channel_type: channel.type };
     if (this.gateway.has(isDm ? Intent.DirectMessages : Intent.GuildMessages)) this.gateway.dispatch('MESSAGE_CREATE', wire);
     return stored;
   }

@@ -16,6 +16,8 @@ export interface RecordedCall {
   /** Token from the Authorization header or the body. */
   token?: string;
   at: number;
+  /** What the fake answered (e.g. the `ts` of a posted message). */
+  response?: Record<string, unknown>;
 }
 
 export interface FakeResponse {
@@ -141,6 +143,13 @@ export class FakeSlack {
     });
   }
 
+  /** The `ts` Slack gave a posted message. */
+  static tsOf(call: RecordedCall | undefined): string {
+    const ts = call?.response?.ts;
+    if (typeof ts !== 'string') throw new Error(`no ts in the answer to ${call?.method ?? 'a missing call'}`);
+    return ts;
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
   }
@@ -225,6 +234,7 @@ export class FakeSlack {
     const call: RecordedCall = { method, params: responseMatch ? { ...params, responseId: responseMatch[1] } : params, at: Date.now(), ...(token ? { token } : {}) };
     this.calls.push(call);
     const answer = this.answer(call);
+    call.response = answer.body ?? {};
     response.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
     response.end(JSON.stringify(answer.body ?? {}));
   }
