@@ -63,6 +63,8 @@ export async function bootstrap(config: Config, overrides: BootstrapOverrides = 
       admins: config.MLE_COACH_ADMINS,
     },
   });
+  const { PngChartRenderer } = await import('../charts/progressChart.js');
+  engine.attachCharts(new PngChartRenderer(join(dataDir(config), 'charts')));
   const posters: ChannelPoster[] = [];
   let closed = false;
   return {

@@ -19,6 +19,9 @@ export interface SifOptions {
   a?: number;
   /** Weight of an out-of-vocabulary word's pseudo-random vector (0 disables it). */
   unknownWeight?: number;
+  /** Extra per-word factor (e.g. idf in the knowledge base); must be folded into `idSuffix`. */
+  wordWeight?: (word: string) => number;
+  idSuffix?: string;
 }
 
 export const DEFAULT_SIF_A = 1e-3;
@@ -46,6 +49,7 @@ export class SifEmbedder implements Embedder {
   private readonly unknownWeight: number;
   private readonly harmonic: number;
   private readonly resolved = new Map<string, Resolution>();
+  private readonly wordWeight: ((word: string) => number) | undefined;
 
   constructor(
     private readonly vectors: WordVectors & { readonly id?: string; readonly size?: number },
@@ -56,7 +60,8 @@ export class SifEmbedder implements Embedder {
     this.dimensions = vectors.dimensions;
     const size = vectors.size ?? DEFAULT_VOCABULARY_SIZE;
     this.harmonic = Math.log(size) + 0.5772156649;
-    this.id = `sif-v${METHOD_VERSION}-a${this.a}-u${this.unknownWeight}:${vectors.id ?? `vectors-${this.dimensions}d`}`;
+    this.wordWeight = options.wordWeight;
+    this.id = `sif-v${METHOD_VERSION}-a${this.a}-u${this.unknownWeight}${options.idSuffix ? `-${options.idSuffix}` : ''}:${vectors.id ?? `vectors-${this.dimensions}d`}`;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
@@ -69,10 +74,11 @@ export class SifEmbedder implements Embedder {
     for (const token of words(text)) {
       if (isStopWord(token)) continue;
       const resolution = this.resolve(token);
+      const factor = this.wordWeight ? this.wordWeight(token) : 1;
       if (resolution.kind === 'known') {
-        for (const part of resolution.parts) this.add(part, out);
+        for (const part of resolution.parts) this.add(part, out, factor);
       } else if (this.unknownWeight > 0) {
-        addPseudoRandom(resolution.word, this.unknownWeight, out);
+        addPseudoRandom(resolution.word, this.unknownWeight * factor, out);
       }
     }
     let norm = 0;
@@ -90,14 +96,15 @@ export class SifEmbedder implements Embedder {
     return this.a / (this.a + probability);
   }
 
-  private add(part: Part, out: Float32Array): void {
+  private add(part: Part, out: Float32Array, factor: number): void {
+    const weight = part.weight * factor;
     if (this.vectors instanceof LocalWordVectors) {
-      this.vectors.addRow(part.row, part.weight, out);
+      this.vectors.addRow(part.row, weight, out);
       return;
     }
     const vector = this.vectors.vector(part.word);
     if (!vector) return;
-    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (vector[i] as number) * part.weight;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (vector[i] as number) * weight;
   }
 
   private resolve(token: string): Resolution {

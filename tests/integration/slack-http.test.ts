@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { types } from '@slack/bolt';
 import { reply, type IncomingMessage, type Reply } from '../../src/core/model/message.js';
+import { renderReply } from '../../src/adapters/slack/blocks.js';
 import { startSlack } from '../../src/adapters/slack/index.js';
 import { FakeSlack, type RecordedCall } from '../fakes/slack/fakeSlack.js';
 import { FAST, gate, RecordingLogger, ScriptedEngine, slackConfig, startRig, testContext, visibleText, waitUntil, type SlackRig } from '../fakes/slack/harness.js';
@@ -13,6 +14,8 @@ import {
   interactionRequest,
   messageEvent,
   postSigned,
+  signature,
+  SIGNING_SECRET,
   slashCommandRequest,
   viewSubmissionPayload,
   type MessageFields,
@@ -73,10 +76,10 @@ describe('GIVEN the Slack app in HTTP mode', () => {
     const unsigned = await postSigned(rig.eventsUrl, { ...request, signature: null });
     const wrongSecret = await postSigned(rig.eventsUrl, { ...request, secret: 'not-the-secret' });
     const stale = await postSigned(rig.eventsUrl, { ...request, timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
-    const signedOther = await postSigned(rig.eventsUrl, { ...request, body: `${request.body}&x=1` });
-    const tampered = await postSigned(rig.eventsUrl, { ...request, signature: (await import('../fakes/slack/requests.js')).signature('test-signing-secret', Math.floor(Date.now() / 1000), 'other') });
+    const tampered = await postSigned(rig.eventsUrl, { ...request, signature: signature(SIGNING_SECRET, Math.floor(Date.now() / 1000), 'another body') });
     expect([unsigned.status, wrongSecret.status, stale.status, tampered.status]).toEqual([401, 401, 401, 401]);
-    expect(signedOther.status).toBe(200);
+    const valid = await postSigned(rig.eventsUrl, request);
+    expect(valid.status).toBe(200);
     await waitUntil(() => rig.engine.received.length === 1, 'the one valid request reached the engine');
   });
 
@@ -201,18 +204,19 @@ describe('GIVEN the Slack app in HTTP mode', () => {
   });
 
   it('WHEN a user answers with 40 KB of text containing <!channel> THEN the engine gets it all and nothing posted pings anyone or breaks Block Kit limits', async () => {
-    rig.engine.script = (received) => [
-      reply({ kind: 'feedback', title: 'Feedback', score: 55, sections: [{ heading: 'Your answer', body: `> ${received.text}` }, { heading: 'Model answer', body: 'Short.', collapsed: true }], buttons: [{ action: 'skip', label: 'Next' }] }),
-    ];
+    const feedbackFor = (text: string) =>
+      reply({ kind: 'feedback', title: 'Feedback', score: 55, sections: [{ heading: 'Your answer', body: `> ${text}` }, { heading: 'Model answer', body: 'Short.', collapsed: true }], buttons: [{ action: 'skip', label: 'Next' }] });
+    rig.engine.script = (received) => [feedbackFor(received.text)];
     const raw = 'I think <!channel> and <!here> and <@U2> should read &lt;!everyone&gt; this. '.repeat(540);
     expect(raw.length).toBeGreaterThan(40_000);
     await message({ text: raw, threadTs: '1700000000.000001' });
     await waitUntil(() => rig.engine.received.length === 1, 'the answer reached the engine');
     const received = rig.engine.received[0]?.text ?? '';
     expect(received).toContain('I think @channel and @here and @U2 should read <!everyone> this.');
-    const feedbackPosts = await rig.fake.waitForCalls('chat.postMessage', 3);
-    await waitUntil(() => !rig.adapter.isReady() || rig.fake.callsTo('chat.postMessage').length === feedbackPosts.length, 'posting settled');
-    for (const post of rig.fake.callsTo('chat.postMessage')) {
+    const expectedMessages = renderReply(feedbackFor(received), { offerAnswerForm: true }).length;
+    expect(expectedMessages).toBeGreaterThan(1);
+    const feedbackPosts = await rig.fake.waitForCalls('chat.postMessage', expectedMessages);
+    for (const post of feedbackPosts) {
       const text = visibleText(post.params);
       expect(text).not.toMatch(/<[!@#]/);
       expect(post.params.thread_ts).toBe('1700000000.000001');
@@ -220,7 +224,7 @@ describe('GIVEN the Slack app in HTTP mode', () => {
       expect(blocks.length).toBeLessThanOrEqual(50);
       for (const block of blocks) if (block.type === 'section') expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(3000);
     }
-    expect(visibleText(rig.fake.callsTo('chat.postMessage')[0]?.params ?? {})).toContain('&lt;!everyone&gt;');
+    expect(visibleText(feedbackPosts[0]?.params ?? {})).toContain('&lt;!everyone&gt;');
   });
 
   it('WHEN the Home tab is opened THEN it shows the progress and start buttons; a button starts an interview in the DM', async () => {
