@@ -11,6 +11,8 @@ import { QuestionBank } from '../interview/bank.js';
 import type { KnowledgeBase } from '../knowledge/types.js';
 import { openDatabase, type SqliteDatabase } from '../storage/database.js';
 import { SqliteStore } from '../storage/sqliteStore.js';
+import { SqliteQuizStore } from '../storage/quizStore.js';
+import { QuizService } from '../quiz/quizService.js';
 import type { AppContext } from './context.js';
 import { createLogger } from './logger.js';
 import { createOfflineGrader, createRetrieval, dataDir, loadKnowledgeBase, loadWordVectors } from './services.js';
@@ -34,6 +36,7 @@ export interface App extends AppContext {
   readonly grader: Grader;
   readonly clock: Clock;
   readonly posters: ChannelPoster[];
+  readonly quiz: QuizService;
 }
 
 /** Wires the whole app from configuration: knowledge, retrieval, grading, storage, engine. */
@@ -66,6 +69,20 @@ export async function bootstrap(config: Config, overrides: BootstrapOverrides = 
   const { PngChartRenderer } = await import('../charts/progressChart.js');
   engine.attachCharts(new PngChartRenderer(join(dataDir(config), 'charts')));
   const posters: ChannelPoster[] = [];
+  const quiz = new QuizService({
+    quizStore: new SqliteQuizStore(db),
+    store,
+    bank,
+    grader,
+    retriever,
+    clock,
+    logger,
+    posters: () => posters,
+    admins: config.MLE_COACH_ADMINS,
+    closeHours: config.MLE_COACH_QUIZ_CLOSE_HOURS,
+    defaultTimezone: config.MLE_COACH_DEFAULT_TIMEZONE,
+  });
+  engine.attachQuiz(quiz);
   let closed = false;
   return {
     config,
@@ -80,6 +97,7 @@ export async function bootstrap(config: Config, overrides: BootstrapOverrides = 
     grader,
     clock,
     posters,
+    quiz,
     registerPoster(poster: ChannelPoster) {
       posters.push(poster);
     },

@@ -54,6 +54,5 @@ export function progressReply(report: ProgressReport, chartPath: string | undefi
       body: `Reviews due: **${report.dueReviews}**${report.dueReviews ? ' (they come up first in your next `interview`)' : ''} · Streak: **${report.streakDays}** day${report.streakDays === 1 ? '' : 's'} · Answers graded: ${report.totalAnswered}`,
     },
   ];
-  if (chartPath) sections.push({ body: `Chart: ${chartPath}` });
   return reply({ kind: 'progress', private: true, title: 'Your progress', sections, images: chartPath ? [{ path: chartPath, alt: 'Mastery per area and score over time' }] : [] });
 }

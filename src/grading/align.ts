@@ -1,7 +1,8 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { AnalyzedText, Token } from './analyze.js';
+import { pointScore } from './calibration.js';
 import type { PreparedItem, PreparedRubric, PreparedVariant, SoftMatch } from './prepare.js';
-import { ACRONYM_CREDIT, areAntonyms, initials, looksLikeAcronym, sameRoot, softCredit, typoCredit } from './wordMatch.js';
+import { ACRONYM_CREDIT, areAntonyms, initials, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, softCredit, typoCredit } from './wordMatch.js';
 
 /**
  * Alignment of rubric terms to answer tokens (after Sultan, Salazar & Sumner 2016): each rubric
@@ -41,7 +42,10 @@ export interface VariantCoverage {
 }
 
 export interface ItemCoverage extends VariantCoverage {
+  /** Index of the best variant, -1 when nothing aligned. */
   variant: number;
+  /** Calibrated 0..1 score of the best variant (see `pointScore`). */
+  score: number;
 }
 
 /** Share of a variant's non-question weight that must be aligned before question words add credit. */
@@ -122,6 +126,9 @@ export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, v
       const run = answer.tokens.slice(start, start + length);
       const adjacent = run.every((token, index) => index === 0 || (token.sentence === (run[0] as Token).sentence && token.slot === (run[index - 1] as Token).slot + 1));
       if (!adjacent) continue;
+      const before = answer.tokens[start - 1];
+      const first = run[0] as Token;
+      if (length < MIN_FREE_ACRONYM && before && before.sentence === first.sentence && before.slot + 1 === first.slot) continue;
       if (initials(run.map((token) => token.word)) === term.word) add(termIndex, run[0] as Token, ACRONYM_CREDIT, true);
     }
   }
@@ -211,12 +218,14 @@ export function candidatesWithin(candidates: readonly Candidate[][], first: numb
   return candidates.map((list) => list.filter((candidate) => candidate.sentence >= first && candidate.sentence <= last));
 }
 
-/** Best coverage over an item's variants (its text and each `match` alternative). */
+/** Best variant of an item (its text and each `match` alternative) by calibrated score, then coverage. */
 export function coverItem(item: PreparedItem, candidates: readonly Candidate[][], newContent: readonly number[], options: CoverOptions): ItemCoverage {
-  let best: ItemCoverage = { coverage: 0, termShare: 0, aligned: [], firstSentence: undefined, lastSentence: undefined, variant: -1 };
+  let best: ItemCoverage = { coverage: 0, termShare: 0, aligned: [], firstSentence: undefined, lastSentence: undefined, variant: -1, score: 0 };
   item.variants.forEach((variant, index) => {
     const result = coverVariant(variant, candidates, newContent, options);
-    if (result.coverage > best.coverage) best = { ...result, variant: index };
+    if (result.coverage === 0) return;
+    const score = pointScore(result.coverage, variant.ownTerms);
+    if (score > best.score || (score === best.score && result.coverage > best.coverage)) best = { ...result, variant: index, score };
   });
   return best;
 }

@@ -5,14 +5,21 @@ import type { Verdict } from '../core/ports/grader.js';
  * the dev set; keep changes rare so the grader keeps agreeing with people it was not tuned on.
  */
 
-/** Coverage of a point's best variant at or below which the point earns nothing. */
-export const POINT_FLOOR = 0.2;
-/** Coverage at or above which the point counts as fully made (paraphrases rarely align every word). */
-export const POINT_FULL = 0.65;
+/**
+ * Coverage at or above which a phrasing counts as fully made. A paraphrase of a long sentence
+ * shares maybe half its words, so long phrasings need 0.65; a short `match` phrase is written as
+ * the wording people use, so it must be there almost entirely ("false positives" is not "false
+ * positives are costly").
+ */
+export function fullCoverage(ownTerms: number): number {
+  return Math.min(0.9, Math.max(0.65, 0.95 - 0.04 * ownTerms));
+}
+/** Below `fullCoverage - POINT_RAMP` a phrasing earns nothing. */
+export const POINT_RAMP = 0.45;
 /** A point counts as met from this score. */
 export const POINT_MET = 0.5;
 /** A misconception is asserted when its best variant's raw coverage is this high (a point needs 0.43 to be met). */
-export const MISCONCEPTION_DETECTED = 0.8;
+export const MISCONCEPTION_DETECTED = 0.85;
 /** ... and when at least this share of its own words (not the question's) aligned. */
 export const MISCONCEPTION_TERM_SHARE = 0.75;
 /** Below this, a point is treated as not touched at all (gating, feedback). */
@@ -23,9 +30,10 @@ export const MUST_HAVE_CAP = 60;
 /** Score cap for empty, evasive, echoed or off-topic answers. */
 export const GATED_CAP = 5;
 
-/** Point score 0..1 from the raw coverage of its best variant. */
-export function pointScore(coverage: number): number {
-  return Math.min(1, Math.max(0, (coverage - POINT_FLOOR) / (POINT_FULL - POINT_FLOOR)));
+/** Point score 0..1 from the raw coverage of one phrasing with `ownTerms` words not taken from the question. */
+export function pointScore(coverage: number, ownTerms: number): number {
+  const full = fullCoverage(ownTerms);
+  return Math.min(1, Math.max(0, (coverage - (full - POINT_RAMP)) / POINT_RAMP));
 }
 
 /**

@@ -1,14 +1,13 @@
 import type { Rubric } from '../core/ports/grader.js';
 import type { AnalyzedText } from './analyze.js';
 import type { ItemCoverage } from './align.js';
-import { pointScore } from './calibration.js';
 import type { PreparedItem, PreparedRubric } from './prepare.js';
 
 function describe(label: string, item: PreparedItem | undefined, match: ItemCoverage | undefined, prepared: PreparedRubric, answer: AnalyzedText): string[] {
   const lines = [`${label}`];
   const variant = match && match.variant >= 0 ? item?.variants[match.variant] : undefined;
   if (!item || !match || !variant) return [...lines, '  nothing aligned'];
-  lines.push(`  best phrasing: "${variant.text}" coverage ${match.coverage.toFixed(2)} -> score ${pointScore(match.coverage).toFixed(2)}`);
+  lines.push(`  best phrasing: "${variant.text}" coverage ${match.coverage.toFixed(2)} -> score ${match.score.toFixed(2)}`);
   const aligned = new Map(match.aligned.map((entry) => [entry.use, entry]));
   const parts = variant.uses.map((use, index) => {
     const term = prepared.terms[use.term];

@@ -2,7 +2,7 @@ import type { WordVectors } from '../core/ports/embedder.js';
 import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
 import { analyzeText, type AnalyzedText } from './analyze.js';
 import { candidatesWithin, coverItem, findCandidates, newContentPerSentence, type Candidate, type CoverOptions, type ItemCoverage } from './align.js';
-import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, MUST_HAVE_CAP, POINT_MET, POINT_TOUCHED, pointScore, verdictFor } from './calibration.js';
+import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, MUST_HAVE_CAP, POINT_MET, POINT_TOUCHED, verdictFor } from './calibration.js';
 import { renderFeedback, type ScoreCap } from './feedback.js';
 import { formatAlignment } from './explain.js';
 import { PreparedRubricCache, type PreparedRubric } from './prepare.js';
@@ -107,7 +107,7 @@ export class OfflineGrader implements Grader {
   private statesAPointInstead(alignment: Alignment, match: ItemCoverage): boolean {
     if (match.firstSentence === undefined || match.lastSentence === undefined) return false;
     const local = candidatesWithin(alignment.candidates, match.firstSentence, match.lastSentence);
-    return alignment.prepared.points.some((item) => coverItem(item, local, alignment.newContent, MISCONCEPTION_WINDOWS).coverage >= match.coverage);
+    return alignment.prepared.points.some((item) => coverItem(item, local, alignment.newContent, MISCONCEPTION_WINDOWS).coverage > match.coverage);
   }
 
   /** Synchronous form of `grade`, for batch tools. */
@@ -118,7 +118,7 @@ export class OfflineGrader implements Grader {
 
     const criteria: CriterionResult[] = rubric.keyPoints.map((point, index) => {
       const match = points[index];
-      const score = match ? pointScore(match.coverage) : 0;
+      const score = match ? match.score : 0;
       return {
         id: point.id,
         point: point.text,

@@ -1,7 +1,7 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { Rubric } from '../core/ports/grader.js';
 import { analyzeText, stemSet, type Token } from './analyze.js';
-import { initials, looksLikeAcronym, rarityWeight, sameRoot, typoCredit, type WordFacts } from './wordMatch.js';
+import { initials, looksLikeAcronym, MIN_FREE_ACRONYM, rarityWeight, sameRoot, typoCredit, type WordFacts } from './wordMatch.js';
 
 /**
  * Per-rubric preprocessing: every key point and misconception phrasing ("variant": the text and each
@@ -39,6 +39,8 @@ export interface PreparedVariant {
   window: number;
   /** Every term is a question word: credit needs other content beside it in the answer. */
   allQuestion: boolean;
+  /** Terms not taken from the question (all terms when every one is). */
+  ownTerms: number;
 }
 
 export interface PreparedItem {
@@ -129,6 +131,7 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
         const ids = run.map(termOf);
         for (let length = 2; length <= Math.min(5, run.length); length += 1) {
           for (let start = 0; start + length <= run.length; start += 1) {
+            if (length < MIN_FREE_ACRONYM && start > 0) continue;
             const key = initials(run.slice(start, start + length).map((use) => use.word));
             const list = acronymRuns.get(key) ?? [];
             for (const id of ids.slice(start, start + length)) if (!list.includes(id)) list.push(id);
@@ -171,7 +174,8 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
         });
         const totalWeight = termUses.reduce((sum, use) => sum + use.weight, 0);
         const nonQuestionWeight = termUses.reduce((sum, use) => sum + (use.inQuestion ? 0 : use.weight), 0);
-        return { text, uses: termUses, totalWeight, nonQuestionWeight, window: Math.max(8, 2 * termUses.length + 4), allQuestion };
+        const ownTerms = termUses.filter((use) => !use.inQuestion).length;
+        return { text, uses: termUses, totalWeight, nonQuestionWeight, window: Math.max(8, 2 * termUses.length + 4), allQuestion, ownTerms };
       })
       .filter((variant) => variant.uses.length > 0),
   }));

@@ -82,12 +82,27 @@ const ANTONYM_PAIRS: readonly (readonly [string, string])[] = [
   ['upsampling', 'downsampling'], ['oversample', 'undersample'], ['oversampling', 'undersampling'],
 ];
 
+/** Comparative and superlative forms, so "higher" is also the opposite of "low". */
+function degrees(word: string): string[] {
+  const forms = [word];
+  if (!/^[a-z]{3,6}$/.test(word)) return forms;
+  if (word.endsWith('e')) forms.push(`${word}r`, `${word}st`);
+  else if (word.endsWith('y')) forms.push(`${word.slice(0, -1)}ier`, `${word.slice(0, -1)}iest`);
+  else if (/[^aeiou][aeiou][bdgmnpt]$/.test(word)) forms.push(`${word}${word.slice(-1)}er`, `${word}${word.slice(-1)}est`);
+  else forms.push(`${word}er`, `${word}est`);
+  return forms;
+}
+
 const ANTONYMS = new Map<string, Set<string>>();
 for (const [a, b] of ANTONYM_PAIRS) {
-  for (const [x, y] of [[a, b], [b, a]] as const) {
-    const set = ANTONYMS.get(x) ?? new Set<string>();
-    set.add(y);
-    ANTONYMS.set(x, set);
+  for (const x of degrees(a)) {
+    for (const y of degrees(b)) {
+      for (const [from, to] of [[x, y], [y, x]] as const) {
+        const set = ANTONYMS.get(from) ?? new Set<string>();
+        set.add(to);
+        ANTONYMS.set(from, set);
+      }
+    }
   }
 }
 
@@ -165,6 +180,12 @@ export function rarityWeight(rank: number | undefined): number {
 export function initials(words: readonly string[]): string {
   return words.map((word) => word[0] ?? '').join('');
 }
+
+/**
+ * Two-letter acronyms are ambiguous: "pr" must not be read into "false positive rate". A spelled-out
+ * run stands for a two-letter acronym only when it does not continue a longer run of content words.
+ */
+export const MIN_FREE_ACRONYM = 3;
 
 /** Could this token be an acronym? Short, letters only, and either capitalised or not an ordinary word. */
 export function looksLikeAcronym(word: string, rank: number | undefined, upper: boolean): boolean {

@@ -21,7 +21,7 @@ export interface OfflineAnswererOptions {
   maxChars?: number;
 }
 
-export const DEFAULT_ANSWERER: Required<OfflineAnswererOptions> = { passages: 4, minCoverage: 0.5, minSentences: 2, maxSentences: 4, maxChars: 900 };
+export const DEFAULT_ANSWERER: Required<OfflineAnswererOptions> = { passages: 4, minCoverage: 0.35, minSentences: 2, maxSentences: 4, maxChars: 900 };
 
 interface Candidate {
   passage: ScoredPassage;

@@ -38,16 +38,31 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
   dedupe: 'deduplication',
 };
 
+/**
+ * Chat framing and apostrophe-less contractions: they say how to answer, not what about, so they
+ * neither rank passages nor count against coverage.
+ */
+const QUERY_FILLER = new Set(
+  `whats thats theres heres im ive id youre dont doesnt didnt cant isnt arent wasnt wont shouldnt wouldnt couldnt
+  i've i'd didn't can't won't shouldn't wouldn't couldn't haven't hasn't
+  hey hi hello pls plz please thanks thank thx explain tell describe diff difference vs versus eli5 simple simply plain
+  words word terms quick quickly short briefly question`
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => stem(word)),
+);
+
+/** Content stems of a query, without chat filler. */
+function queryStems(text: string): string[] {
+  return contentStems(text).filter((term) => !QUERY_FILLER.has(term));
+}
+
 export interface RetrieverTuning extends Bm25Params {
   /** RRF constant: larger values flatten the difference between ranks. */
   rrfK: number;
   lexicalWeight: number;
   denseWeight: number;
-  /**
-   * Extra dense weight when the best lexical hit contains little of the query (a paraphrase):
-   * the dense weight grows by this times the share of the query the lexical hit misses.
-   */
-  denseBoost: number;
+
   /** How many dense neighbours take part in the fusion. */
   candidates: number;
   /** Sentences per extra dense unit of a section (0: one vector per section). */
@@ -56,7 +71,7 @@ export interface RetrieverTuning extends Bm25Params {
   center: boolean;
 }
 
-export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 5, lexicalWeight: 1, denseWeight: 0.5, denseBoost: 0, candidates: 50, windowSentences: 1, center: false };
+export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 5, lexicalWeight: 1, denseWeight: 0.3, candidates: 50, windowSentences: 1, center: false };
 
 /** A passage with the signals behind its rank (for answer building and evaluation). */
 export interface ScoredPassage extends Passage {
@@ -125,7 +140,7 @@ export class HybridRetriever implements ScoringRetriever {
     const mode = options.mode ?? 'hybrid';
     const allow = this.filter(options);
     const text = this.repairSpelling(query);
-    const stems = contentStems(text);
+    const stems = queryStems(text);
 
     const lexicalHits = mode === 'dense' ? [] : this.lexical.search(stems, allow);
     let denseHits: { label: number; similarity: number }[] = [];
@@ -159,13 +174,11 @@ export class HybridRetriever implements ScoringRetriever {
       const present = this.lexical.stemsOf(doc);
       return totalWeight > 0 ? weights.reduce((sum, term) => sum + (present.has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
     };
-    const lexicalTop = lexicalHits[0];
-    const denseWeight = this.tuning.denseWeight + this.tuning.denseBoost * (1 - (lexicalTop ? coverageOf(lexicalTop.doc) : 0));
     denseHits.forEach((hit, index) => {
       const value = entry(hit.label);
       value.denseRank = index + 1;
       value.similarity = hit.similarity;
-      value.score += mode === 'dense' ? hit.similarity : denseWeight / (this.tuning.rrfK + index + 1);
+      value.score += mode === 'dense' ? hit.similarity : this.tuning.denseWeight / (this.tuning.rrfK + index + 1);
     });
 
     return [...fused]
@@ -202,11 +215,12 @@ export class HybridRetriever implements ScoringRetriever {
   }
 
   queryTerms(query: string): { stem: string; weight: number }[] {
-    return this.weigh(contentStems(this.repairSpelling(query)));
+    return this.weigh(queryStems(this.repairSpelling(query)));
   }
 
+  /** Idf weights; numbers the notes do not contain ("0.97", "7b") are specifics, not topics, and drop out. */
   private weigh(stems: readonly string[]): { stem: string; weight: number }[] {
-    return [...new Set(stems)].map((term) => ({ stem: term, weight: this.lexical.idf(term) }));
+    return [...new Set(stems)].filter((term) => !/\d/.test(term) || this.lexical.hasTerm(term)).map((term) => ({ stem: term, weight: this.lexical.idf(term) }));
   }
 
   private filter(options: SearchOptions): ((doc: number) => boolean) | undefined {

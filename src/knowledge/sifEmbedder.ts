@@ -19,9 +19,6 @@ export interface SifOptions {
   a?: number;
   /** Weight of an out-of-vocabulary word's pseudo-random vector (0 disables it). */
   unknownWeight?: number;
-  /** Extra per-word factor (e.g. idf in the knowledge base); must be folded into `idSuffix`. */
-  wordWeight?: (word: string) => number;
-  idSuffix?: string;
 }
 
 export const DEFAULT_SIF_A = 1e-3;
@@ -49,7 +46,6 @@ export class SifEmbedder implements Embedder {
   private readonly unknownWeight: number;
   private readonly harmonic: number;
   private readonly resolved = new Map<string, Resolution>();
-  private readonly wordWeight: ((word: string) => number) | undefined;
 
   constructor(
     private readonly vectors: WordVectors & { readonly id?: string; readonly size?: number },
@@ -60,8 +56,7 @@ export class SifEmbedder implements Embedder {
     this.dimensions = vectors.dimensions;
     const size = vectors.size ?? DEFAULT_VOCABULARY_SIZE;
     this.harmonic = Math.log(size) + 0.5772156649;
-    this.wordWeight = options.wordWeight;
-    this.id = `sif-v${METHOD_VERSION}-a${this.a}-u${this.unknownWeight}${options.idSuffix ? `-${options.idSuffix}` : ''}:${vectors.id ?? `vectors-${this.dimensions}d`}`;
+    this.id = `sif-v${METHOD_VERSION}-a${this.a}-u${this.unknownWeight}:${vectors.id ?? `vectors-${this.dimensions}d`}`;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
@@ -74,11 +69,10 @@ export class SifEmbedder implements Embedder {
     for (const token of words(text)) {
       if (isStopWord(token)) continue;
       const resolution = this.resolve(token);
-      const factor = this.wordWeight ? this.wordWeight(token) : 1;
       if (resolution.kind === 'known') {
-        for (const part of resolution.parts) this.add(part, out, factor);
+        for (const part of resolution.parts) this.add(part, out);
       } else if (this.unknownWeight > 0) {
-        addPseudoRandom(resolution.word, this.unknownWeight * factor, out);
+        addPseudoRandom(resolution.word, this.unknownWeight, out);
       }
     }
     let norm = 0;
@@ -96,8 +90,8 @@ export class SifEmbedder implements Embedder {
     return this.a / (this.a + probability);
   }
 
-  private add(part: Part, out: Float32Array, factor: number): void {
-    const weight = part.weight * factor;
+  private add(part: Part, out: Float32Array): void {
+    const weight = part.weight;
     if (this.vectors instanceof LocalWordVectors) {
       this.vectors.addRow(part.row, weight, out);
       return;

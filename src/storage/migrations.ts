@@ -45,4 +45,41 @@ export const MIGRATIONS: readonly string[] = [
      key TEXT PRIMARY KEY,
      seen_at INTEGER NOT NULL
    );`,
+  `CREATE TABLE quiz_schedules (
+     channel_key TEXT PRIMARY KEY,
+     platform TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     time TEXT NOT NULL,
+     weekdays TEXT NOT NULL,
+     timezone TEXT NOT NULL,
+     tracks TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     last_board_week TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE quiz_posts (
+     channel_key TEXT NOT NULL,
+     local_date TEXT NOT NULL,
+     question_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     claimed_by TEXT NOT NULL,
+     claimed_at INTEGER NOT NULL,
+     slot_at INTEGER NOT NULL,
+     thread_id TEXT,
+     message_id TEXT,
+     posted_at INTEGER,
+     closes_at INTEGER,
+     late INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (channel_key, local_date)
+   );
+   CREATE INDEX quiz_posts_thread ON quiz_posts(channel_key, thread_id);
+   CREATE TABLE quiz_answers (
+     channel_key TEXT NOT NULL,
+     local_date TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     user_name TEXT,
+     score REAL NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (channel_key, local_date, user_id)
+   );`,
 ];

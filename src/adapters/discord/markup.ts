@@ -40,16 +40,13 @@ function safeSlice(text: string, end: number): string {
 const FENCE = '```';
 const FENCE_CLOSE = `\n${FENCE}`;
 
-/** Opening line of a code fence left open at the end of `text` (e.g. "```python"), if any. */
+/** The fence opener (e.g. "```python") of a code block left open at the end of `text`, if any. */
 function openFence(text: string): string | undefined {
-  let open: string | undefined;
-  for (const line of text.split('\n')) {
-    const trimmed = line.trimStart();
-    if (!trimmed.startsWith(FENCE)) continue;
-    if (open === undefined) open = trimmed.slice(0, FENCE.length + trimmed.slice(FENCE.length).search(/\s|$/));
-    else open = undefined;
-  }
-  return open;
+  const fences = [...text.matchAll(/```/g)];
+  const last = fences.at(-1);
+  if (fences.length % 2 === 0 || last === undefined) return undefined;
+  const language = /^```([\w+#-]*)/.exec(text.slice(last.index))?.[1] ?? '';
+  return `${FENCE}${language}`;
 }
 
 /** Where to cut `text` so the first part has at most `budget` characters: paragraph, line, word, else hard. */

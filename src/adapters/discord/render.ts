@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type MessageMentionOptions } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type MessageMentionOptions } from 'discord.js';
 import type { Button, Reply, ReplyKind, Section } from '../../core/model/message.js';
 import { encodeComponentId } from './custom-id.js';
 import { DISCORD_LIMITS as L } from './limits.js';
@@ -9,7 +9,7 @@ import { neutraliseMentions, spoiler, splitText, truncate } from './markup.js';
 export interface DiscordPayload {
   content?: string;
   embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponent>[];
+  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
   files: { attachment: string; name: string }[];
   allowedMentions: MessageMentionOptions;
   /** Only the asker sees it (interaction replies); message contexts send it by DM instead. */
@@ -96,14 +96,14 @@ function attachmentName(path: string, index: number): string {
   return /\.(png|jpe?g|gif|webp)$/i.test(name) ? name : `image-${index + 1}.png`;
 }
 
-function buttonRows(buttons: readonly Button[], owner: string): APIActionRowComponent<APIButtonComponent>[] {
-  const components: APIButtonComponent[] = buttons.slice(0, L.buttonsPerRow * L.actionRows).map((button) => ({
+function buttonRows(buttons: readonly Button[], owner: string): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+  const components: APIButtonComponentWithCustomId[] = buttons.slice(0, L.buttonsPerRow * L.actionRows).map((button) => ({
     type: ComponentType.Button,
     style: BUTTON_STYLES[button.style ?? 'secondary'],
     label: truncate(button.label, L.buttonLabel),
     custom_id: componentId(button, owner),
   }));
-  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
   for (let start = 0; start < components.length; start += L.buttonsPerRow) {
     rows.push({ type: ComponentType.ActionRow, components: components.slice(start, start + L.buttonsPerRow) });
   }

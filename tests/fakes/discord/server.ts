@@ -201,6 +201,14 @@ export class FakeDiscord {
     return waitFor(() => interaction.callbacks[0], what, timeoutMs);
   }
 
+  /** Everyone's messages in a channel as text, for failure messages. */
+  transcript(channelId: string): string {
+    return [...this.state.messages.values()]
+      .filter((message) => message.json.channel_id === channelId && !message.deleted)
+      .map((message) => `[${message.json.author.username}${message.ephemeral ? ' (ephemeral)' : ''}] ${textOf(message)}`)
+      .join('\n');
+  }
+
   /** Every custom id on a message's buttons. */
   customIds(message: StoredMessage): string[] {
     return message.json.components.flatMap((row) => {
