@@ -1,6 +1,7 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { AnalyzedText, Token } from './analyze.js';
 import { pointScore } from './calibration.js';
+import { areSynonyms, SYNONYM_CREDIT } from './synonyms.js';
 import type { PreparedItem, PreparedRubric, PreparedVariant, SoftMatch } from './prepare.js';
 import { ACRONYM_CREDIT, areAntonyms, initials, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, softCredit, typoCredit } from './wordMatch.js';
 
@@ -77,13 +78,17 @@ function softMatches(prepared: PreparedRubric, token: Token, vectors: WordVector
       matches.push({ term: index, credit: 1, lexical: true });
       return;
     }
+    if (areSynonyms(term.stem, token.stem)) {
+      matches.push({ term: index, credit: SYNONYM_CREDIT, lexical: true });
+      return;
+    }
     const typo = typoCredit(term, answerFacts);
     if (typo > 0) {
       matches.push({ term: index, credit: typo, lexical: true });
       return;
     }
     if (!echo && vector && term.vector && !areAntonyms(term.word, token.word)) {
-      const credit = softCredit(dot(vector, term.vector));
+      const credit = softCredit(dot(vector, term.vector), rank, term.rank);
       if (credit > 0) matches.push({ term: index, credit, lexical: false });
     }
   });
@@ -126,9 +131,8 @@ export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, v
       const run = answer.tokens.slice(start, start + length);
       const adjacent = run.every((token, index) => index === 0 || (token.sentence === (run[0] as Token).sentence && token.slot === (run[index - 1] as Token).slot + 1));
       if (!adjacent) continue;
-      const before = answer.tokens[start - 1];
-      const first = run[0] as Token;
-      if (length < MIN_FREE_ACRONYM && before && before.sentence === first.sentence && before.slot + 1 === first.slot) continue;
+      // Short acronyms are ambiguous ("pr" is not "positive rate"): accept only the expansions the rubric spells out.
+      if (length < MIN_FREE_ACRONYM && !prepared.expansions.get(term.word)?.has(run.map((token) => token.stem).join(' '))) continue;
       if (initials(run.map((token) => token.word)) === term.word) add(termIndex, run[0] as Token, ACRONYM_CREDIT, true);
     }
   }

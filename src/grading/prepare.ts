@@ -1,7 +1,7 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { Rubric } from '../core/ports/grader.js';
 import { analyzeText, stemSet, type Token } from './analyze.js';
-import { initials, looksLikeAcronym, MIN_FREE_ACRONYM, rarityWeight, sameRoot, typoCredit, type WordFacts } from './wordMatch.js';
+import { initials, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, termImportance, typoCredit, type WordFacts } from './wordMatch.js';
 
 /**
  * Per-rubric preprocessing: every key point and misconception phrasing ("variant": the text and each
@@ -56,6 +56,8 @@ export interface PreparedRubric {
   /** Initials of runs of adjacent rubric words -> the terms of those runs ("fpr" -> false, positive, rate). */
   acronymRuns: ReadonlyMap<string, readonly number[]>;
   acronymTerms: readonly number[];
+  /** Initials -> stems of the rubric runs they abbreviate ("tp" -> "true posit"): how short acronyms may be spelled out. */
+  expansions: ReadonlyMap<string, ReadonlySet<string>>;
   /** answer word -> soft matches (typo, vector, acronym) against this rubric's terms. */
   softCache: Map<string, readonly SoftMatch[]>;
 }
@@ -104,6 +106,7 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
   const terms: RubricTerm[] = [];
   const termByStem = new Map<string, number>();
   const acronymRuns = new Map<string, number[]>();
+  const expansions = new Map<string, Set<string>>();
 
   const termOf = (use: RawUse): number => {
     let index = termByStem.get(use.stem);
@@ -133,6 +136,9 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
           for (let start = 0; start + length <= run.length; start += 1) {
             if (length < MIN_FREE_ACRONYM && start > 0) continue;
             const key = initials(run.slice(start, start + length).map((use) => use.word));
+            const spelled = expansions.get(key) ?? new Set<string>();
+            spelled.add(run.slice(start, start + length).map((use) => use.stem).join(' '));
+            expansions.set(key, spelled);
             const list = acronymRuns.get(key) ?? [];
             for (const id of ids.slice(start, start + length)) if (!list.includes(id)) list.push(id);
             acronymRuns.set(key, list);
@@ -167,8 +173,8 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
         const allQuestion = distinct.every((use) => terms[termOf(use)]?.inQuestion === true);
         const termUses: TermUse[] = distinct.map((use) => {
           const term = terms[termOf(use)] as RubricTerm;
-          if (!isPoint) return { term: termOf(use), weight: rarityWeight(term.rank), negated: use.negated, inQuestion: false };
-          const base = rarityWeight(term.rank) * idf(use.stem);
+          if (!isPoint) return { term: termOf(use), weight: termImportance(term.word, term.rank), negated: use.negated, inQuestion: false };
+          const base = termImportance(term.word, term.rank) * idf(use.stem);
           const factor = !term.inQuestion || allQuestion ? 1 : (documentFrequency.get(use.stem) ?? 1) === 1 ? QUESTION_WEIGHT_DISTINCTIVE : QUESTION_WEIGHT;
           return { term: termOf(use), weight: base * factor, negated: use.negated, inQuestion: term.inQuestion && !allQuestion };
         });
@@ -189,6 +195,7 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
     misconceptions: prepared.slice(rubric.keyPoints.length),
     acronymRuns,
     acronymTerms,
+    expansions,
     softCache: new Map(),
   };
 }

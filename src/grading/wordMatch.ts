@@ -160,18 +160,29 @@ export function sameRoot(a: string, b: string): boolean {
   );
 }
 
+/**
+ * Frequent words sit close to many others in word-vector space ("see"/"back", "many"/"number",
+ * "rate"/"low"), so a pair involving one needs a higher cosine.
+ */
+export const SOFT_THRESHOLD_COMMON = 0.72;
+const COMMON_WORD_RANK = 1000;
+
 /** Maps a word-vector cosine to credit: 0 below the threshold, rising to SOFT_MAX_CREDIT. */
-export function softCredit(cosine: number): number {
-  if (cosine < SOFT_THRESHOLD) return 0;
+export function softCredit(cosine: number, rankA?: number, rankB?: number): number {
+  const common = (rankA !== undefined && rankA < COMMON_WORD_RANK) || (rankB !== undefined && rankB < COMMON_WORD_RANK);
+  const threshold = common ? SOFT_THRESHOLD_COMMON : SOFT_THRESHOLD;
+  if (cosine < threshold) return 0;
   const t = (cosine - SOFT_THRESHOLD) / (1 - SOFT_THRESHOLD);
   return 0.5 + (SOFT_MAX_CREDIT - 0.5) * Math.min(1, t * 1.5);
 }
 
 /**
- * Importance of a word from its frequency rank: ordinary words ("model", "data") weigh about 1,
- * rare technical words up to 3. Unknown words (acronyms, jargon) count as rare.
+ * Importance of a rubric word from its frequency rank: ordinary words ("model", "data") weigh
+ * about 1, rare technical words up to 3. Unknown words (acronyms, jargon, numbers, which state
+ * specific facts such as thresholds) count as rare; one-letter variables ("k", "x") do not.
  */
-export function rarityWeight(rank: number | undefined): number {
+export function termImportance(word: string, rank: number | undefined): number {
+  if (word.length === 1 && !/\d/.test(word)) return 1;
   const effective = rank ?? 100_000;
   return Math.min(3, 1 + 0.5 * Math.log(1 + effective / 2000));
 }
@@ -182,8 +193,8 @@ export function initials(words: readonly string[]): string {
 }
 
 /**
- * Two-letter acronyms are ambiguous: "pr" must not be read into "false positive rate". A spelled-out
- * run stands for a two-letter acronym only when it does not continue a longer run of content words.
+ * Two-letter acronyms are ambiguous: "pr" must not be read into "false positive rate". Shorter ones
+ * match only runs that the rubric itself spells out, and rubric runs only from their first word.
  */
 export const MIN_FREE_ACRONYM = 3;
 

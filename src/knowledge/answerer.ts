@@ -15,19 +15,26 @@ export interface OfflineAnswererOptions {
   passages?: number;
   /** Minimum share of the question's weighted words a top passage must contain to count as covered. */
   minCoverage?: number;
+  /**
+   * A passage whose note title, tags and heading share no word with the question must cover this
+   * much of it instead (keeps "calories in a banana" from matching a passing mention).
+   */
+  offTopicCoverage?: number;
   minSentences?: number;
   maxSentences?: number;
   /** Soft limit on the quoted text, in characters. */
   maxChars?: number;
 }
 
-export const DEFAULT_ANSWERER: Required<OfflineAnswererOptions> = { passages: 4, minCoverage: 0.35, minSentences: 2, maxSentences: 4, maxChars: 900 };
+export const DEFAULT_ANSWERER: Required<OfflineAnswererOptions> = { passages: 4, minCoverage: 0.35, offTopicCoverage: 0.6, minSentences: 2, maxSentences: 4, maxChars: 700 };
 
 interface Candidate {
   passage: ScoredPassage;
   passageRank: number;
   position: number;
   text: string;
+  /** Share of the question's weighted words in this sentence. */
+  overlap: number;
   score: number;
 }
 
@@ -47,37 +54,43 @@ export class OfflineAnswerer implements Answerer {
   async answer(query: string, options: { k?: number; userId?: string } = {}): Promise<GroundedAnswer> {
     const trimmed = query.trim();
     const passages = trimmed ? await this.retriever.searchScored(trimmed, { k: options.k ?? this.options.passages }) : [];
-    const best = passages.slice(0, 3).reduce((max, passage) => Math.max(max, passage.coverage), 0);
-    if (passages.length === 0 || best < this.options.minCoverage) return this.notCovered(query, passages);
+    const { minCoverage, offTopicCoverage } = this.options;
+    const relevant = (passage: ScoredPassage) => passage.coverage >= minCoverage && (passage.headingCoverage > 0 || passage.coverage >= offTopicCoverage);
+    if (!passages.slice(0, 3).some(relevant)) return this.notCovered(query, passages);
 
     const terms = this.retriever.queryTerms(trimmed);
     const chosen = this.pickSentences(passages, terms);
     if (chosen.length === 0) return this.notCovered(query, passages);
 
+    // One paragraph per passage, each ending with its citation.
     const paragraphs: string[] = [];
     const used: ScoredPassage[] = [];
-    let current: { noteId: string; parts: string[] } | undefined;
     for (const candidate of chosen) {
-      if (!used.includes(candidate.passage)) used.push(candidate.passage);
-      if (current && current.noteId === candidate.passage.noteId) {
-        current.parts.push(candidate.text);
-        continue;
+      const index = used.indexOf(candidate.passage);
+      if (index >= 0) {
+        paragraphs[index] = `${paragraphs[index]} ${candidate.text}`;
+      } else {
+        used.push(candidate.passage);
+        paragraphs.push(candidate.text);
       }
-      if (current) paragraphs.push(`${current.parts.join(' ')} [${current.noteId}]`);
-      current = { noteId: candidate.passage.noteId, parts: [candidate.text] };
     }
-    if (current) paragraphs.push(`${current.parts.join(' ')} [${current.noteId}]`);
-
+    const cited = paragraphs.map((paragraph, index) => `${paragraph} [${used[index]?.noteId ?? ''}]`);
     const sources = used.map((passage) => `- [${passage.noteId}] ${passage.title} — ${passage.section}`);
     return {
       query,
-      answer: `${paragraphs.join('\n\n')}\n\nSources:\n${sources.join('\n')}`,
+      answer: `${cited.join('\n\n')}\n\nSources:\n${sources.join('\n')}`,
       sources: used.map(toPassage),
       covered: true,
       answeredBy: 'offline',
     };
   }
 
+  /**
+   * Scores every sentence of the top passages by the question words it contains (nudged towards
+   * better-ranked passages whose heading matches). The answer is an excerpt: the best sentence and
+   * the one after it (or before it, when it starts with "This ..."), then the best sentence of
+   * another passage if it scores close, so "A vs B" questions get both sides.
+   */
   private pickSentences(passages: readonly ScoredPassage[], terms: readonly { stem: string; weight: number }[]): Candidate[] {
     const total = terms.reduce((sum, term) => sum + term.weight, 0) || 1;
     const candidates: Candidate[] = [];
@@ -86,33 +99,41 @@ export class OfflineAnswerer implements Answerer {
         const stems = new Set(contentStems(text));
         const overlap = terms.reduce((sum, term) => sum + (stems.has(term.stem) ? term.weight : 0), 0) / total;
         const lengthPenalty = text.length < 40 ? 0.15 : text.length > 420 ? 0.1 : 0;
-        const score = overlap + 0.2 / (passageRank + 1) + (position === 0 ? 0.05 : 0) - lengthPenalty;
-        candidates.push({ passage, passageRank, position, text, score });
+        const score = overlap + 0.25 * passage.headingCoverage + 0.2 / (passageRank + 1) + (position === 0 ? 0.05 : 0) - lengthPenalty;
+        candidates.push({ passage, passageRank, position, text, overlap, score });
       });
     });
-    if (candidates.length === 0) return [];
-
     const ranked = [...candidates].sort((a, b) => b.score - a.score);
-    const top = ranked[0] as Candidate;
+    const top = ranked[0];
+    if (!top) return [];
+
+    const { minSentences, maxSentences, maxChars } = this.options;
     const chosen: Candidate[] = [];
     let chars = 0;
-    const take = (candidate: Candidate): boolean => {
-      if (chosen.includes(candidate) || chosen.length >= this.options.maxSentences) return false;
-      if (chosen.length >= this.options.minSentences && chars + candidate.text.length > this.options.maxChars) return false;
+    const take = (candidate: Candidate | undefined, force = false): boolean => {
+      if (!candidate || chosen.includes(candidate) || chosen.length >= maxSentences) return false;
+      if (!force && chars + candidate.text.length > maxChars) return false;
       chosen.push(candidate);
       chars += candidate.text.length;
       return true;
     };
+    const neighbour = (candidate: Candidate, offset: number) =>
+      candidates.find((other) => other.passage === candidate.passage && other.position === candidate.position + offset);
+    /** The sentence plus its context: the one before when it leans back, else the one after. */
+    const excerpt = (candidate: Candidate, force: boolean) => {
+      const previous = LEANS_BACK.test(candidate.text) ? neighbour(candidate, -1) : undefined;
+      if (previous) take(previous, force);
+      take(candidate, force);
+      // Context after the sentence: always for the main excerpt, else only when it is on topic too.
+      const next = neighbour(candidate, 1);
+      if (next && chosen.includes(candidate) && !previous && (force || next.overlap > 0)) take(next, chosen.length < minSentences);
+    };
+    excerpt(top, true);
     for (const candidate of ranked) {
-      if (chosen.length >= this.options.maxSentences) break;
-      if (chosen.length >= this.options.minSentences && candidate.score < top.score * 0.6) break;
-      // A sentence starting with "This ..." brings the sentence it refers to.
-      if (LEANS_BACK.test(candidate.text) && candidate.position > 0) {
-        const previous = candidates.find((other) => other.passage === candidate.passage && other.position === candidate.position - 1);
-        if (previous && !chosen.includes(previous) && chosen.length + 2 > this.options.maxSentences) continue;
-        if (previous) take(previous);
-      }
-      take(candidate);
+      if (chosen.length >= maxSentences) break;
+      if (candidate.score < top.score * 0.75) break;
+      if (chosen.some((other) => other.passage === candidate.passage)) continue;
+      excerpt(candidate, false);
     }
     return chosen.sort((a, b) => a.passageRank - b.passageRank || a.position - b.position);
   }

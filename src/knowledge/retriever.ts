@@ -81,6 +81,8 @@ export interface ScoredPassage extends Passage {
   similarity?: number;
   /** Share (0..1) of the query's idf-weighted content words that occur in this passage. */
   coverage: number;
+  /** The same share counted over the note title, tags and section heading only: is this its topic? */
+  headingCoverage: number;
 }
 
 /** What the offline answerer needs beyond the port: signals and term weights. */
@@ -104,6 +106,8 @@ export interface OpenRetrieverOptions {
 export class HybridRetriever implements ScoringRetriever {
   private readonly tuning: RetrieverTuning;
   private readonly lexical: LexicalIndex;
+  /** Stems of each chunk's note title, tags and heading. */
+  private readonly topicStems: Set<string>[];
 
   constructor(
     private readonly chunks: readonly KnowledgeChunk[],
@@ -119,6 +123,7 @@ export class HybridRetriever implements ScoringRetriever {
       chunks.map((chunk) => ({ title: `${chunk.title} ${chunk.tags.join(' ')}`, heading: chunk.section, body: chunk.text })),
       this.tuning,
     );
+    this.topicStems = chunks.map((chunk) => new Set(contentStems(`${chunk.title} ${chunk.tags.join(' ')} ${chunk.section}`)));
   }
 
   /** How the vector index was obtained on this start, or undefined when dense search is off. */
@@ -170,10 +175,8 @@ export class HybridRetriever implements ScoringRetriever {
     });
     const weights = this.weigh(stems);
     const totalWeight = weights.reduce((sum, term) => sum + term.weight, 0);
-    const coverageOf = (doc: number) => {
-      const present = this.lexical.stemsOf(doc);
-      return totalWeight > 0 ? weights.reduce((sum, term) => sum + (present.has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
-    };
+    const shareIn = (present: ReadonlySet<string> | undefined) =>
+      totalWeight > 0 && present ? weights.reduce((sum, term) => sum + (present.has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
     denseHits.forEach((hit, index) => {
       const value = entry(hit.label);
       value.denseRank = index + 1;
@@ -195,7 +198,8 @@ export class HybridRetriever implements ScoringRetriever {
           path: chunk.path,
           text: chunk.text,
           ...signals,
-          coverage: coverageOf(doc),
+          coverage: shareIn(this.lexical.stemsOf(doc)),
+          headingCoverage: shareIn(this.topicStems[doc]),
         };
       });
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../src/shared/result.js';
 import type { Reply } from '../../src/core/model/message.js';
+import type { Engine } from '../../src/core/ports/engine.js';
 import { fakeConfig, startAgainstFake, type RunningTestAdapter } from '../fakes/discord/harness.js';
 import { ScriptedEngine } from '../fakes/discord/scripted-engine.js';
 import { FakeDiscord, textOf, type FakeDiscordOptions } from '../fakes/discord/server.js';
@@ -13,11 +14,11 @@ describe('Discord adapter when things go wrong', () => {
   let running: RunningTestAdapter | undefined;
   let ada: UserJson;
 
-  async function setUp(options: FakeDiscordOptions = {}, adapterOptions: Parameters<typeof startAgainstFake>[2] = {}): Promise<RunningTestAdapter> {
+  async function setUp(options: FakeDiscordOptions = {}, engineUnderTest?: Engine): Promise<RunningTestAdapter> {
     fake = await FakeDiscord.start(options);
     engine = new ScriptedEngine();
     ada = fake.addUser('ada');
-    running = await startAgainstFake(fake, engine, { deferAfterMs: 100, ...adapterOptions });
+    running = await startAgainstFake(fake, engineUnderTest ?? engine, { deferAfterMs: 100 });
     return running;
   }
 
@@ -131,23 +132,20 @@ describe('Discord adapter when things go wrong', () => {
   });
 
   it('GIVEN the engine throws THEN the user gets an apology with a reference id that is in the log', async () => {
-    const { logger } = await setUp();
-    const failing = {
+    const failing: Engine = {
       handle: async (): Promise<Reply[]> => {
         throw new Error('database is locked');
       },
       attachThread: async () => {},
     };
-    await running?.adapter.stop();
-    running = await startAgainstFake(fake, failing);
+    const { logger } = await setUp({}, failing);
     const interaction = fake.slash(ada, fake.general.id, 'progress');
     await fake.waitForCallback(interaction);
     const apology = await fake.waitForBotMessage(fake.general.id, (text) => text.includes('something went wrong'), 'the apology');
     expect(apology.ephemeral).toBe(true);
     const ref = /reference `([0-9a-f]{8})`/.exec(textOf(apology))?.[1];
     expect(ref).toBeDefined();
-    expect(running.logger.entries.some((entry) => entry.level === 'error' && JSON.stringify(entry.obj).includes(ref!))).toBe(true);
-    expect(logger).toBeDefined();
+    expect(logger.entries.some((entry) => entry.level === 'error' && JSON.stringify(entry.obj).includes(ref ?? 'no reference'))).toBe(true);
   });
 
   it('GIVEN a wrong token THEN startDiscord fails with an actionable error', async () => {

@@ -98,7 +98,8 @@ describe('Discord adapter (real discord.js against a local fake Discord)', () =>
     const feedback = await fake.waitForBotMessage(thread.id, (text) => text.includes('Feedback on question 1'), 'feedback');
     expect(engine.received.at(-1)?.conversation).toEqual({ channelId: fake.general.id, threadId: thread.id, isDirect: false });
     const embed = feedback.json.embeds[0];
-    expect(embed?.footer?.text).toMatch(/^Score \d+\/100$/);
+    // The score colours the embed: green from 80, yellow from 50, red below.
+    expect(embed?.color).toBe(engine.graded[0]!.score >= 80 ? 0x57f287 : 0xfee75c);
     expect(embed?.fields?.map((field) => field.name)).toEqual(['Your answer', 'Covered', 'Missed', 'Model answer']);
     expect(embed?.fields?.[3]?.value).toMatch(/^\|\|Precision is TP .*\|\|$/);
     await fake.waitForBotMessage(thread.id, (text) => text.includes('Question 2/2'), 'question 2');
@@ -198,6 +199,32 @@ describe('Discord adapter (real discord.js against a local fake Discord)', () =>
     const parts = fake.botMessages(fake.general.id);
     expect(parts.every((message) => message.json.content.length <= 2000)).toBe(true);
     expect(parts.map((message) => message.json.content).join(' ')).toContain('w699');
+  });
+
+  it('GIVEN a slow engine and a private answer to a public-looking command THEN the deferred message is closed and the answer follows privately', async () => {
+    engine.delays.quiz = 300;
+    const interaction = fake.slash(ada, fake.general.id, 'quiz');
+    expect(await fake.waitForCallback(interaction)).toMatchObject({ type: 5, data: { flags: 0 } });
+    const privateNote = await fake.waitForBotMessage(fake.general.id, (text) => text.includes('no quiz scheduled'), 'the private answer');
+    expect(privateNote.ephemeral).toBe(true);
+    const original = fake.state.messages.get(interaction.originalId ?? '');
+    expect(original && textOf(original)).toBe('I sent you a private reply.');
+  });
+
+  it('GIVEN a slow engine WHEN a user mentions the bot THEN the channel shows the bot typing', async () => {
+    engine.delays.ask = 900;
+    fake.mention(ada, fake.general.id, 'ask something slow');
+    await fake.waitForBotMessage(fake.general.id, (text) => text.includes('Calibration means'), 'the answer');
+    expect(fake.rest.requests.some((request) => request.method === 'POST' && request.path === `/channels/${fake.general.id}/typing`)).toBe(true);
+  });
+
+  it('GIVEN a member with Manage Server THEN the engine is told they are an admin, by slash command and by mention', async () => {
+    const admin = fake.addUser('grace', { admin: true });
+    await fake.waitForCallback(fake.slash(admin, fake.general.id, 'help'));
+    fake.mention(admin, fake.general.id, 'help');
+    fake.mention(bob, fake.general.id, 'help');
+    await waitFor(() => engine.received.length === 3, 'three messages');
+    expect(engine.received.map((message) => message.isAdmin)).toEqual([true, true, false]);
   });
 
   it('GIVEN the track option WHEN the user types THEN autocomplete offers matching tracks', async () => {

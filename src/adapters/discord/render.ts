@@ -43,7 +43,6 @@ export function renderPlainReply(reply: Reply, options: RenderOptions): DiscordP
   const blocks: string[] = [];
   if (reply.title) blocks.push(`**${truncate(neutraliseMentions(reply.title), 300)}**`);
   for (const section of reply.sections) blocks.push(...sectionBlocks(section, L.content - prefix.length));
-  if (reply.score !== undefined) blocks.push(`_Score ${Math.round(reply.score)}/100_`);
   const contents = packBlocks(blocks, L.content, prefix.length);
   if (contents.length === 0) contents.push('');
   const payloads = contents.map((content, index) => basePayload(reply, options, index === 0 ? prefix + content : content));
@@ -170,7 +169,7 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
   const embeds: APIEmbed[] = [];
   let current: APIEmbed = { color: colour, ...(reply.title ? { title: truncate(neutraliseMentions(reply.title), L.embedTitle) } : {}) };
   const startNew = () => {
-    if (current.title || current.description || current.fields?.length || current.footer) embeds.push(current);
+    if (current.title || current.description || current.fields?.length) embeds.push(current);
     current = { color: colour };
   };
   for (const section of reply.sections) {
@@ -190,11 +189,6 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
       if (!fits) startNew();
       current.description = fits ? joined : block;
     }
-  }
-  if (reply.score !== undefined) {
-    const footer = { text: `Score ${Math.round(reply.score)}/100` };
-    if (embedSize(current) + footer.text.length > L.embedTotal) startNew();
-    current.footer = footer;
   }
   startNew();
   return embeds;

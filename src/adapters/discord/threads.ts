@@ -43,7 +43,8 @@ export async function openInterviewThread(channel: TextChannel, name: string, us
   const base = { name: truncate(name.trim() || 'Mock interview', DISCORD_LIMITS.threadName), autoArchiveDuration: ThreadAutoArchiveDuration.OneDay, reason: 'mle-coach interview' };
   let thread: AnyThreadChannel | undefined;
   try {
-    thread = await channel.threads.create({ ...base, type: ChannelType.PrivateThread, invitable: false });
+    // Invitable (the default): with `invitable: false` only moderators (Manage Threads) could add the user.
+    thread = await channel.threads.create({ ...base, type: ChannelType.PrivateThread });
   } catch (error) {
     logger.info({ channelId: channel.id, error: describeDiscordError(error) }, 'discord: private thread refused, trying a public one');
   }

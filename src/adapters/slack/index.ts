@@ -85,6 +85,7 @@ export async function startSlack(ctx: AppContext, options: SlackStartOptions = {
   const identity = await whoAmI(mode.botToken, clientOptions, redact);
   let ready = false;
   let stopping = false;
+  let stopped: Promise<void> | undefined;
 
   const receiver: Receiver =
     mode.kind === 'socket'
@@ -175,14 +176,16 @@ export async function startSlack(ctx: AppContext, options: SlackStartOptions = {
     botUserId: identity.user_id,
     ...(port !== undefined ? { port } : {}),
     isReady: () => ready && !stopping,
-    async stop() {
-      if (stopping) return;
-      stopping = true;
-      ready = false;
-      await app.stop();
-      await socketClosed;
-      await runtime.idle();
-      logger.info({}, 'slack adapter stopped');
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        ready = false;
+        await app.stop();
+        await socketClosed;
+        await runtime.idle();
+        logger.info({}, 'slack adapter stopped');
+      })();
+      return stopped;
     },
   };
 }

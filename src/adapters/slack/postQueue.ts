@@ -41,7 +41,7 @@ interface Lane {
 export class FairPostQueue {
   private readonly lanes = new Map<string, Lane>();
   private active = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private wake: { at: number; timer: NodeJS.Timeout } | undefined;
 
   constructor(private readonly options: PostQueueOptions) {}
 
@@ -69,16 +69,30 @@ export class FairPostQueue {
   }
 
   private pump(): void {
+    const now = performance.now();
     while (this.active < this.options.concurrency) {
-      const key = this.nextReadyLane(Date.now());
-      if (key === undefined) return;
+      const key = this.nextReadyLane(now);
+      if (key === undefined) break;
       const lane = this.lanes.get(key);
-      if (!lane) return;
-      // Round-robin: the lane just served goes to the back of the line.
-      this.lanes.delete(key);
-      this.lanes.set(key, lane);
+      if (!lane) break;
       this.start(key, lane);
     }
+    this.scheduleWake(now);
+  }
+
+  /** One timer for the earliest paused lane (timers may fire a little early: pump re-arms it). */
+  private scheduleWake(now: number): void {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const lane of this.lanes.values()) {
+      if (!lane.busy && lane.jobs.length > 0 && lane.resumeAt > now) earliest = Math.min(earliest, lane.resumeAt);
+    }
+    if (earliest === Number.POSITIVE_INFINITY || (this.wake && this.wake.at <= earliest)) return;
+    if (this.wake) clearTimeout(this.wake.timer);
+    const timer = setTimeout(() => {
+      this.wake = undefined;
+      this.pump();
+    }, Math.max(1, Math.ceil(earliest - now)));
+    this.wake = { at: earliest, timer };
   }
 
   private start(key: string, lane: Lane): void {
@@ -97,9 +111,8 @@ export class FairPostQueue {
         (error: unknown) => {
           const delay = rateLimitDelayMs(error);
           if (delay !== undefined && job.attempts < this.options.maxAttempts) {
-            lane.resumeAt = Date.now() + delay;
+            lane.resumeAt = performance.now() + delay;
             this.options.onRateLimited?.(key, delay, job.attempts);
-            this.wakeAfter(delay);
             return;
           }
           lane.jobs.shift();
@@ -109,16 +122,10 @@ export class FairPostQueue {
       .finally(() => {
         lane.busy = false;
         this.active -= 1;
-        if (lane.jobs.length === 0) this.lanes.delete(key);
+        // Round-robin: the lane just served goes to the back of the line (or away when it is empty).
+        this.lanes.delete(key);
+        if (lane.jobs.length > 0) this.lanes.set(key, lane);
         this.pump();
       });
-  }
-
-  private wakeAfter(delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.pump();
-    }, delayMs);
-    this.timers.add(timer);
   }
 }

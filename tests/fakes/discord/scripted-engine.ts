@@ -68,6 +68,8 @@ export class ScriptedEngine implements Engine {
         return [reply({ kind: 'info', private: true, title: 'What I can do', sections: [{ body: '- `interview [track]`\n- `ask <question>`' }] })];
       case 'progress':
         return [reply({ kind: 'progress', private: true, title: 'Your progress', sections: [{ heading: 'Answers graded', body: String(this.graded.filter((g) => g.userId === message.userId).length) }] })];
+      case 'quiz':
+        return [reply({ kind: 'info', private: true, sections: [{ body: 'There is no quiz scheduled in this channel.' }] })];
       case 'ask':
         return [reply({ kind: 'answer', title: 'Answer', sections: [{ heading: 'You asked', body: `> ${message.text.slice(4)}` }, { body: 'Calibration means predicted probabilities match observed frequencies.' }] })];
       default:

@@ -13,6 +13,7 @@ const embedSchema = z.looseObject({
   footer: z.looseObject({ text: z.string().max(2048) }).optional(),
   author: z.looseObject({ name: z.string().max(256) }).optional(),
   color: z.number().int().min(0).max(0xffffff).optional(),
+  image: z.looseObject({ url: z.string() }).optional(),
 });
 export type EmbedJson = z.infer<typeof embedSchema>;
 
