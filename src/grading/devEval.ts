@@ -8,10 +8,14 @@ import { packageRoot } from '../shared/paths.js';
 import { contentStems } from '../text/tokenize.js';
 import { loadDevSet, type DevAnswerKind, type DevQuestion } from './devSet.js';
 import { OfflineGrader } from './offlineGrader.js';
+import { rubricFromReference } from './reference.js';
 
 /**
  * Agreement of a grader with the hand-labelled dev set: Pearson r and mean absolute error, next to
  * a baseline (share of the model answer's content words that the answer uses).
+ *
+ *   node dist/src/grading/devEval.js [--verbose] [--json] [--live] [--reference] [--bench]
+ *        [--fixture <yaml>] [--cache-dir <dir>] [--knowledge <dir>]
  */
 
 export const DEFAULT_DEV_SET = join(packageRoot, 'tests', 'fixtures', 'grading-dev.yaml');
@@ -89,6 +93,8 @@ export interface DevEvalOptions {
   path?: string;
   /** Grade against the current knowledge rubrics (by id) instead of the snapshots. */
   live?: KnowledgeBase;
+  /** Ignore the rubrics: grade against `rubricFromReference(question, modelAnswer)`. */
+  referenceOnly?: boolean;
 }
 
 function liveQuestion(question: DevQuestion, knowledge: KnowledgeBase, drifted: string[]): DevQuestion {
@@ -111,8 +117,9 @@ export async function evaluateDevSet(options: DevEvalOptions): Promise<DevReport
   const questions = loadDevSet(options.path ?? DEFAULT_DEV_SET).map((question) => (options.live ? liveQuestion(question, options.live, drifted) : question));
   const rows: DevRow[] = [];
   for (const question of questions) {
+    const rubric = options.referenceOnly ? rubricFromReference(question.question, question.rubric.modelAnswer) : question.rubric;
     for (const answer of question.answers) {
-      const result = await options.grader.grade({ question: question.question, answer: answer.text, rubric: question.rubric, questionId: question.id });
+      const result = await options.grader.grade({ question: question.question, answer: answer.text, rubric, questionId: question.id });
       rows.push({ questionId: question.id, kind: answer.kind, label: answer.label, score: result.score, baseline: overlapBaseline(answer.text, question.rubric.modelAnswer), text: answer.text });
     }
   }
@@ -178,7 +185,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const grader = new OfflineGrader(vectors);
   const live = argv.includes('--live') ? loadKnowledge(value('--knowledge') ?? join(packageRoot, 'knowledge')).knowledge : undefined;
   const path = value('--fixture') ?? DEFAULT_DEV_SET;
-  const report = await evaluateDevSet({ grader, path, ...(live ? { live } : {}) });
+  const report = await evaluateDevSet({ grader, path, referenceOnly: argv.includes('--reference'), ...(live ? { live } : {}) });
   process.stdout.write(`${argv.includes('--json') ? JSON.stringify(report, null, 2) : formatDevReport(report, argv.includes('--verbose'))}\n`);
   if (argv.includes('--bench')) {
     const bench = await measureThroughput(grader, path);

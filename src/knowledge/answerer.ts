@@ -75,7 +75,14 @@ export class OfflineAnswerer implements Answerer {
       }
     }
     const cited = paragraphs.map((paragraph, index) => `${paragraph} [${used[index]?.noteId ?? ''}]`);
-    const sources = used.map((passage) => `- [${passage.noteId}] ${passage.title} — ${passage.section}`);
+    // One source line per note, naming the sections used.
+    const byNote = new Map<string, { title: string; sections: string[] }>();
+    for (const passage of used) {
+      const entry = byNote.get(passage.noteId) ?? { title: passage.title, sections: [] };
+      entry.sections.push(passage.section);
+      byNote.set(passage.noteId, entry);
+    }
+    const sources = [...byNote].map(([noteId, { title, sections }]) => `- [${noteId}] ${title} — ${sections.join('; ')}`);
     return {
       query,
       answer: `${cited.join('\n\n')}\n\nSources:\n${sources.join('\n')}`,

@@ -1,13 +1,49 @@
+import { redactSecrets } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Grader } from '../core/ports/grader.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Answerer, Retriever } from '../core/ports/retriever.js';
+import { LlmAnswerer } from './answerer.js';
+import { chatSettings, createChatModel, DailyBudget } from './chat.js';
+import { LlmGrader } from './grader.js';
+import { loadPrompt } from './prompts.js';
 
-/** Placeholder until LLM mode lands: the offline grader answers. */
-export function createLlmGrader(_config: Config, offline: Grader, _logger: Logger): Grader {
-  return offline;
+/** One per-user daily budget shared by grading and answers of the same config. */
+const budgets = new WeakMap<Config, DailyBudget>();
+function budgetFor(config: Config): DailyBudget {
+  let budget = budgets.get(config);
+  if (!budget) {
+    budget = new DailyBudget(config.MLE_COACH_LLM_DAILY_BUDGET);
+    budgets.set(config, budget);
+  }
+  return budget;
 }
 
-export function createLlmAnswerer(_config: Config, offline: Answerer, _retriever: Retriever, _logger: Logger): Answerer {
-  return offline;
+/** LLM grader with the offline grader alongside and as fallback. Throws when a prompt file is missing or invalid. */
+export function createLlmGrader(config: Config, offline: Grader, logger: Logger): Grader {
+  const settings = chatSettings(config);
+  return new LlmGrader({
+    model: createChatModel(settings),
+    modelName: settings.model,
+    prompt: loadPrompt('grade'),
+    offline,
+    logger,
+    budget: budgetFor(config),
+    disagreement: config.MLE_COACH_GRADER_DISAGREEMENT,
+    maxAnswerChars: config.MLE_COACH_MAX_ANSWER_CHARS,
+    redact: (text) => redactSecrets(text, config),
+  });
+}
+
+export function createLlmAnswerer(config: Config, offline: Answerer, retriever: Retriever, logger: Logger): Answerer {
+  const settings = chatSettings(config);
+  return new LlmAnswerer({
+    model: createChatModel(settings),
+    modelName: settings.model,
+    prompt: loadPrompt('answer'),
+    offline,
+    retriever,
+    logger,
+    budget: budgetFor(config),
+  });
 }

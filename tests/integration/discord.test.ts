@@ -19,7 +19,7 @@ describe('Discord adapter (real discord.js against a local fake Discord)', () =>
     engine = new ScriptedEngine();
     ada = fake.addUser('ada');
     bob = fake.addUser('bob');
-    running = await startAgainstFake(fake, engine, { deferAfterMs: 100 });
+    running = await startAgainstFake(fake, engine, { deferAfterMs: 100, typingAfterMs: 50 });
   });
 
   afterEach(async () => {
@@ -212,7 +212,7 @@ describe('Discord adapter (real discord.js against a local fake Discord)', () =>
   });
 
   it('GIVEN a slow engine WHEN a user mentions the bot THEN the channel shows the bot typing', async () => {
-    engine.delays.ask = 900;
+    engine.delays.ask = 150;
     fake.mention(ada, fake.general.id, 'ask something slow');
     await fake.waitForBotMessage(fake.general.id, (text) => text.includes('Calibration means'), 'the answer');
     expect(fake.rest.requests.some((request) => request.method === 'POST' && request.path === `/channels/${fake.general.id}/typing`)).toBe(true);

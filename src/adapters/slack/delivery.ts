@@ -7,7 +7,7 @@ import { hasCollapsedSections, renderReply, type RenderOptions, type SlackMessag
 import { describeError, newReferenceId } from './errors.js';
 import { platformErrorCode } from './payloads.js';
 import type { FairPostQueue } from './postQueue.js';
-import type { TtlSet } from './ttlSet.js';
+import { threadMetadata, type SessionThreads } from './threads.js';
 
 /** Where the replies to one incoming Slack message go. */
 export interface ReplyTarget {
@@ -29,8 +29,7 @@ export interface DeliveryDeps {
   queue: FairPostQueue;
   engine: Pick<Engine, 'attachThread'>;
   logger: Logger;
-  /** Threads whose replies are answers although their parent is not the bot's (see listeners/messages.ts). */
-  knownThreads: TtlSet;
+  threads: SessionThreads;
   botName: string;
 }
 
@@ -60,7 +59,10 @@ export class SlackDelivery {
           threadTs = await this.postReply(reply, target.channelId, undefined, true);
           await this.attach(reply, { channelId: target.channelId, threadId: threadTs, isDirect: false });
         } else {
-          await this.postReply(reply, target.channelId, threadTs ?? target.replyUnder);
+          const inThread = threadTs ?? target.replyUnder;
+          await this.postReply(reply, target.channelId, inThread);
+          // An interview running in a thread someone else started: replies there are answers too.
+          if (reply.sessionRef && inThread && !target.isDirect) this.deps.threads.remember(target.channelId, inThread);
           if (reply.openThread) await this.attach(reply, { channelId: target.channelId, threadId: threadTs, isDirect: target.isDirect });
         }
       } catch (error) {
@@ -71,14 +73,16 @@ export class SlackDelivery {
   }
 
   /**
-   * Posts one reply (one or more messages) and returns the first message's ts. With `threadUnderFirst`, the
-   * continuation messages go in a thread under the first one.
+   * Posts one reply (one or more messages) and returns the first message's ts. With `opensThread`, the first
+   * message becomes a thread parent (marked with metadata) and the continuation messages go inside.
    */
-  async postReply(reply: Reply, channelId: string, threadTs: string | undefined, threadUnderFirst = false): Promise<string> {
+  async postReply(reply: Reply, channelId: string, threadTs: string | undefined, opensThread = false): Promise<string> {
     return this.withInlineFallback(reply, { offerAnswerForm: true }, async (messages) => {
       let firstTs: string | undefined;
       for (const message of messages) {
-        const ts = await this.postMessage(channelId, message, threadTs ?? (threadUnderFirst ? firstTs : undefined));
+        const parent = opensThread && firstTs === undefined;
+        const ts = await this.postMessage(channelId, message, threadTs ?? (opensThread ? firstTs : undefined), parent ? threadMetadata(reply.sessionRef) : undefined);
+        if (parent) this.deps.threads.remember(channelId, ts);
         firstTs ??= ts;
       }
       if (firstTs === undefined) throw new Error('a reply rendered to no Slack message');
@@ -86,7 +90,7 @@ export class SlackDelivery {
     });
   }
 
-  async postMessage(channelId: string, message: SlackMessage, threadTs?: string): Promise<string> {
+  async postMessage(channelId: string, message: SlackMessage, threadTs?: string, metadata?: ReturnType<typeof threadMetadata>): Promise<string> {
     const { client, queue } = this.deps;
     const call = () =>
       client.chat.postMessage({
@@ -94,6 +98,7 @@ export class SlackDelivery {
         text: message.text,
         ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(metadata ? { metadata } : {}),
         unfurl_links: false,
         unfurl_media: false,
       });
@@ -144,7 +149,7 @@ export class SlackDelivery {
   }
 
   private async attach(reply: Reply, conversation: Conversation): Promise<void> {
-    if (conversation.threadId) this.deps.knownThreads.add(`${conversation.channelId}:${conversation.threadId}`);
+    if (conversation.threadId) this.deps.threads.remember(conversation.channelId, conversation.threadId);
     if (!reply.sessionRef) {
       this.deps.logger.warn({ kind: reply.kind }, 'reply opens a thread but has no sessionRef; the engine was not told');
       return;

@@ -18,6 +18,7 @@ import { resolveSlackMode, slackApiUrl, type SlackMode } from './mode.js';
 import { SlackChannelPoster } from './poster.js';
 import { FairPostQueue } from './postQueue.js';
 import { SlackRuntime } from './runtime.js';
+import { SessionThreads } from './threads.js';
 import { TtlSet } from './ttlSet.js';
 import { SlackUserDirectory } from './users.js';
 
@@ -121,8 +122,8 @@ export async function startSlack(ctx: AppContext, options: SlackStartOptions = {
     maxAttempts: options.maxRateLimitAttempts ?? 5,
     onRateLimited: (lane, delayMs, attempt) => logger.warn({ lane, delayMs, attempt }, 'slack rate limit; retrying after Retry-After'),
   });
-  const knownThreads = new TtlSet(7 * 24 * 60 * 60_000, 50_000);
-  const delivery = new SlackDelivery({ client: app.client, queue, engine: ctx.engine, logger, knownThreads, botName: identity.user ?? 'mle-coach' });
+  const threads = new SessionThreads(app.client, logger, identity.user_id);
+  const delivery = new SlackDelivery({ client: app.client, queue, engine: ctx.engine, logger, threads, botName: identity.user ?? 'mle-coach' });
   const runtime = new SlackRuntime({
     engine: ctx.engine,
     logger,
@@ -130,7 +131,7 @@ export async function startSlack(ctx: AppContext, options: SlackStartOptions = {
     queue,
     delivery,
     users: new SlackUserDirectory(app.client, logger),
-    knownThreads,
+    threads,
     botUserId: identity.user_id,
     teamId: identity.team_id,
     tracks: Object.keys(TRACKS),
@@ -168,7 +169,7 @@ export async function startSlack(ctx: AppContext, options: SlackStartOptions = {
   ready = true;
   logger.info({ mode: mode.kind, port, bot: identity.user_id, team: identity.team_id }, 'slack adapter started');
 
-  ctx.registerPoster(new SlackChannelPoster(delivery, app.client, knownThreads, logger));
+  ctx.registerPoster(new SlackChannelPoster(delivery, app.client, logger));
 
   return {
     name: 'slack',

@@ -4,7 +4,6 @@ import type { Logger } from '../../core/ports/logger.js';
 import type { ChannelPoster, PostedRef } from '../../core/ports/poster.js';
 import { isPrivateReply, type SlackDelivery } from './delivery.js';
 import { describeError } from './errors.js';
-import type { TtlSet } from './ttlSet.js';
 
 /**
  * Proactive posts (daily quiz, reveal, weekly board). Failures are thrown: the caller (the quiz scheduler)
@@ -16,7 +15,6 @@ export class SlackChannelPoster implements ChannelPoster {
   constructor(
     private readonly delivery: SlackDelivery,
     private readonly client: webApi.WebClient,
-    private readonly knownThreads: TtlSet,
     private readonly logger: Logger,
   ) {}
 
@@ -27,7 +25,6 @@ export class SlackChannelPoster implements ChannelPoster {
     const opensThread = Boolean(first.openThread);
     const ts = await this.delivery.postReply(first, channelId, undefined, opensThread);
     const ref: PostedRef = { channelId, messageId: ts, ...(opensThread ? { threadId: ts } : {}) };
-    if (opensThread) this.knownThreads.add(`${channelId}:${ts}`);
     for (const reply of rest) await this.delivery.postReply(reply, channelId, ref.threadId);
     return ref;
   }
@@ -37,8 +34,10 @@ export class SlackChannelPoster implements ChannelPoster {
   }
 
   async react(ref: PostedRef, messageId: string, emoji: string): Promise<void> {
+    // Our IncomingMessage ids are `<channel>:<ts>`; a bare ts is accepted too.
+    const ts = messageId.includes(':') ? messageId.slice(messageId.lastIndexOf(':') + 1) : messageId;
     try {
-      await this.client.reactions.add({ channel: ref.channelId, timestamp: messageId, name: emoji.replace(/:/g, '') });
+      await this.client.reactions.add({ channel: ref.channelId, timestamp: ts, name: emoji.replace(/:/g, '') });
     } catch (error) {
       this.logger.debug({ err: describeError(error) }, 'slack reaction not added');
     }

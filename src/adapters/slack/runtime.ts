@@ -6,6 +6,7 @@ import type { Logger } from '../../core/ports/logger.js';
 import type { ReplyTarget, SlackDelivery } from './delivery.js';
 import { describeError, newReferenceId } from './errors.js';
 import type { FairPostQueue } from './postQueue.js';
+import type { SessionThreads } from './threads.js';
 import { TtlSet } from './ttlSet.js';
 import type { SlackUserDirectory } from './users.js';
 
@@ -17,7 +18,7 @@ export interface SlackInput {
   conversation: Conversation;
   text: string;
   action?: { id: ActionId; value?: string };
-  /** Slack ts of the user's message (reactions, duplicate detection). */
+  /** `<channel>:<ts>` of the user's message (duplicate detection, reactions). */
   messageId?: string;
 }
 
@@ -28,7 +29,7 @@ export interface SlackRuntimeDeps {
   queue: FairPostQueue;
   delivery: SlackDelivery;
   users: SlackUserDirectory;
-  knownThreads: TtlSet;
+  threads: SessionThreads;
   /** The bot's own user id (`auth.test`), to recognise mentions and the bot's threads. */
   botUserId: string;
   /** Workspace of the bot token, when a payload does not say. */

@@ -75,6 +75,8 @@ export class FakeSlack {
   private readonly pendingAcks = new Map<string, (ack: SocketAck) => void>();
   private readonly wss = new WebSocketServer({ noServer: true });
   private tsCounter = 0;
+  /** Messages the app posted, by ts (for conversations.replies). */
+  private readonly posted = new Map<string, Record<string, unknown>>();
   private envelopeCounter = 0;
   /** How many websocket connections were opened (reconnects included). */
   socketConnections = 0;
@@ -264,7 +266,16 @@ export class FakeSlack {
         return { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'mle-coach', team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId };
       case 'chat.postMessage': {
         const ts = this.nextTs();
-        return { ok: true, channel: params.channel, ts, message: { type: 'message', user: this.botUserId, text: params.text, ts, thread_ts: params.thread_ts } };
+        const message = { type: 'message', user: this.botUserId, bot_id: this.botId, text: params.text, ts, thread_ts: params.thread_ts, ...(params.metadata ? { metadata: params.metadata } : {}) };
+        this.posted.set(ts, message);
+        return { ok: true, channel: params.channel, ts, message };
+      }
+      case 'conversations.replies': {
+        const parent = this.posted.get(String(params.ts));
+        if (!parent) return { ok: false, error: 'thread_not_found' };
+        const withMetadata = params.include_all_metadata === 'true' || params.include_all_metadata === true;
+        const { metadata, ...rest } = parent;
+        return { ok: true, messages: [withMetadata && metadata ? { ...rest, metadata } : rest], has_more: false };
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };

@@ -2,48 +2,47 @@ import type { App } from '@slack/bolt';
 import { appMentionEventSchema, eventEnvelopeSchema, messageEventSchema, type MessageEvent } from '../payloads.js';
 import type { SlackRuntime } from '../runtime.js';
 import { decodeSlackText, mentionsUser, stripBotMention } from '../text.js';
-import type { TtlSet } from '../ttlSet.js';
 
 /** Subtypes that are still a person writing; every other subtype (edits, deletions, joins, bots) is ignored. */
 const USER_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
 
 /**
- * Which `message` events reach the engine: direct messages, and replies in threads the bot started (or was
- * told about). Edits, deletions, bot messages and top-level channel chatter never do; a message that
+ * Which `message` events may reach the engine: direct messages, and replies in threads (checked further by
+ * SessionThreads). Edits, deletions, bot messages and top-level channel chatter never do; a message that
  * mentions the bot in a channel is handled once, by `app_mention`.
  */
-export function isMessageForBot(message: MessageEvent, botUserId: string, knownThreads: TtlSet): boolean {
+export function isCandidateMessage(message: MessageEvent, botUserId: string): boolean {
   if (message.subtype && !USER_SUBTYPES.has(message.subtype)) return false;
   if (message.hidden || message.bot_id || !message.user || message.user === botUserId) return false;
   if (message.channel_type === 'im') return true;
   if (mentionsUser(message.text, botUserId)) return false;
-  const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
-  return inThread && (message.parent_user_id === botUserId || knownThreads.has(`${message.channel}:${message.thread_ts}`));
+  return message.thread_ts !== undefined && message.thread_ts !== message.ts;
 }
 
 export function registerMessages(app: App, runtime: SlackRuntime): void {
-  const { botUserId, knownThreads } = runtime.deps;
+  const { botUserId, threads } = runtime.deps;
 
   app.event('message', async ({ event, body }) => {
     const parsed = messageEventSchema.safeParse(event);
-    if (!parsed.success || !isMessageForBot(parsed.data, botUserId, knownThreads)) return;
+    if (!parsed.success || !isCandidateMessage(parsed.data, botUserId)) return;
     const message = parsed.data;
     const slackUserId = message.user;
     if (!slackUserId || !runtime.firstSighting(message.channel, message.ts)) return;
     const teamId = eventEnvelopeSchema.safeParse(body).data?.team_id ?? runtime.deps.teamId;
     const isDirect = message.channel_type === 'im';
-    runtime.track('message', () =>
-      runtime.converse(
+    runtime.track('message', async () => {
+      if (!isDirect && message.thread_ts && !(await threads.isSessionThread(message.channel, message.thread_ts, message.parent_user_id))) return;
+      await runtime.converse(
         {
           teamId,
           slackUserId,
           conversation: { channelId: message.channel, isDirect, ...(message.thread_ts ? { threadId: message.thread_ts } : {}) },
           text: decodeSlackText(stripBotMention(message.text, botUserId)),
-          messageId: message.ts,
+          messageId: `${message.channel}:${message.ts}`,
         },
         { channelId: message.channel, isDirect, slackUserId, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) },
-      ),
-    );
+      );
+    });
   });
 
   app.event('app_mention', async ({ event, body }) => {
@@ -60,7 +59,7 @@ export function registerMessages(app: App, runtime: SlackRuntime): void {
           slackUserId,
           conversation: { channelId: mention.channel, isDirect: false, ...(mention.thread_ts ? { threadId: mention.thread_ts } : {}) },
           text: decodeSlackText(stripBotMention(mention.text, botUserId)) || 'help',
-          messageId: mention.ts,
+          messageId: `${mention.channel}:${mention.ts}`,
         },
         {
           channelId: mention.channel,

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import type { ChatOpenAI } from '@langchain/openai';
+import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
+import type { Logger } from '../core/ports/logger.js';
+import { calibrate, MUST_HAVE_CAP, POINT_MET, verdictFor } from '../grading/calibration.js';
+import { renderFeedback, type ScoreCap } from '../grading/feedback.js';
+import { callStructured, classifyFailure, logCall, nonce, sha256, type DailyBudget } from './chat.js';
+import { fill } from './prompts.js';
+import type { PromptTemplate } from './prompts.js';
+
+/** What the model returns: judgements only. The score is computed here, never taken from the model. */
+export const gradeOutputSchema = z.object({
+  judgements: z.array(
+    z.object({
+      id: z.string(),
+      score: z.number().min(0).max(1),
+      evidence: z.string(),
+    }),
+  ),
+  misconceptions: z.array(
+    z.object({
+      index: z.number().int().min(0),
+      evidence: z.string(),
+    }),
+  ),
+});
+export type GradeOutput = z.infer<typeof gradeOutputSchema>;
+
+export interface LlmGraderOptions {
+  model: ChatOpenAI;
+  modelName: string;
+  prompt: PromptTemplate;
+  offline: Grader;
+  logger: Logger;
+  budget: DailyBudget;
+  disagreement: number;
+  maxAnswerChars: number;
+  /** Hides secrets in anything logged. */
+  redact?: (text: string) => string;
+}
+
+const normalize = (text: string): string => text.replace(/\s+/g, ' ').trim().toLowerCase();
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+/** Evidence counts only when it is a verbatim part of the answer (whitespace and case aside). */
+export function isVerbatim(evidence: string, answer: string): boolean {
+  const quote = normalize(evidence.replace(/^["'“”]+|["'“”]+$/g, ''));
+  return quote.length >= 3 && normalize(answer).includes(quote);
+}
+
+/** Turns judgements into a GradeResult with the offline grader's calibration and caps. */
+export function scoreJudgements(request: GradeRequest, answer: string, output: GradeOutput): Omit<GradeResult, 'notices'> {
+  const { rubric } = request;
+  const criteria: CriterionResult[] = rubric.keyPoints.map((point) => {
+    const judgement = output.judgements.find((item) => item.id === point.id);
+    const verified = judgement && judgement.score > 0 && isVerbatim(judgement.evidence, answer);
+    const score = verified ? round2(judgement.score) : 0;
+    return {
+      id: point.id,
+      point: point.text,
+      weight: point.weight,
+      mustHave: point.mustHave,
+      score,
+      met: score >= POINT_MET,
+      evidence: verified ? judgement.evidence : null,
+      notes: point.notes,
+    };
+  });
+  const misconceptions: MisconceptionResult[] = [];
+  const seen = new Set<number>();
+  for (const found of output.misconceptions) {
+    const item = rubric.misconceptions[found.index];
+    if (!item || seen.has(found.index) || !isVerbatim(found.evidence, answer)) continue;
+    seen.add(found.index);
+    misconceptions.push({ text: item.text, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}), evidence: found.evidence });
+  }
+  const totalWeight = criteria.reduce((sum, criterion) => sum + criterion.weight, 0);
+  const covered = totalWeight > 0 ? criteria.reduce((sum, criterion) => sum + criterion.weight * criterion.score, 0) / totalWeight : 0;
+  let score = calibrate(covered) - misconceptions.reduce((sum, item) => sum + item.penalty, 0);
+  const caps: ScoreCap[] = [];
+  const missing = criteria.filter((criterion) => criterion.mustHave && !criterion.met);
+  if (missing.length > 0 && score > MUST_HAVE_CAP) {
+    score = MUST_HAVE_CAP;
+    caps.push({ kind: 'must-have', cap: MUST_HAVE_CAP, missing: missing.map((criterion) => criterion.id) });
+  }
+  const maxScore = request.maxScore ?? 100;
+  if (maxScore < 100 && score > maxScore) {
+    score = maxScore;
+    caps.push({ kind: 'hints', cap: maxScore });
+  }
+  const final = Math.round(Math.min(100, Math.max(0, score)));
+  return { score: final, verdict: verdictFor(final), grader: 'llm', criteria, misconceptions, feedback: renderFeedback(criteria, misconceptions, caps) };
+}
+
+function rubricForPrompt(request: GradeRequest): string {
+  const { rubric } = request;
+  return JSON.stringify(
+    {
+      keyPoints: rubric.keyPoints.map((point) => ({ id: point.id, point: point.text, weight: point.weight, mustHave: point.mustHave, phrasings: point.match })),
+      misconceptions: rubric.misconceptions.map((item, index) => ({ index, text: item.text })),
+    },
+    null,
+    2,
+  );
+}
+
+/**
+ * LLM grading with the offline grader alongside: the model only judges which key points the answer
+ * makes (with verbatim evidence); our code scores. Any failure answers with the offline result.
+ */
+export class LlmGrader implements Grader {
+  private readonly cache = new Map<string, GradeOutput>();
+
+  constructor(private readonly options: LlmGraderOptions) {}
+
+  async grade(request: GradeRequest): Promise<GradeResult> {
+    const offline = await this.options.offline.grade(request);
+    const answer = request.answer.length > this.options.maxAnswerChars ? request.answer.slice(0, this.options.maxAnswerChars) : request.answer;
+    const rubricJson = rubricForPrompt(request);
+    const key = `${this.options.modelName}\u0000${sha256(request.question + '\u0000' + rubricJson)}\u0000${sha256(answer)}`;
+
+    let output = this.cache.get(key);
+    if (!output) {
+      if (!this.options.budget.take(request.userId)) return this.fallback(offline, 'the daily LLM budget is used up');
+      try {
+        output = await this.ask(request, answer, rubricJson);
+      } catch (error) {
+        const reason = classifyFailure(error);
+        const detail = error instanceof Error ? error.message : String(error);
+        this.options.logger.warn({ llm: 'grade', reason, err: this.options.redact ? this.options.redact(detail) : reason }, 'LLM grading failed; using the offline grade');
+        return this.fallback(offline, reason);
+      }
+      this.cache.set(key, output);
+    }
+
+    const result = scoreJudgements(request, answer, output);
+    const notices = [...offline.notices];
+    if (Math.abs(result.score - offline.score) > this.options.disagreement) {
+      notices.push(`The LLM grader (${result.score}) and the offline grader (${offline.score}) disagree; treat this score with care.`);
+    }
+    return { ...result, notices };
+  }
+
+  private async ask(request: GradeRequest, answer: string, rubricJson: string): Promise<GradeOutput> {
+    const values = { question: request.question, rubric: rubricJson, answer, nonce: nonce() };
+    const { prompt, model, modelName, logger } = this.options;
+    const call = await callStructured(model, gradeOutputSchema, 'grade', { system: fill(prompt.system, values), user: fill(prompt.user, values) });
+    logCall(logger, 'grade', modelName, call);
+    return call.value;
+  }
+
+  private fallback(offline: GradeResult, reason: string): GradeResult {
+    return { ...offline, notices: [...offline.notices, `graded offline: ${reason}`] };
+  }
+}
