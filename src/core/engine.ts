@@ -82,11 +82,16 @@ export class CoachEngine implements Engine {
   }
 
   private async handleSafely(message: NormalizedMessage): Promise<Reply[]> {
+    const requestId = message.messageId ?? randomUUID().slice(0, 12);
+    const started = Date.now();
     try {
-      return await this.route(message);
+      const replies = await this.route(message);
+      // Who and how long, never what: answers are not logged at info level.
+      this.deps.logger.info({ requestId, platform: message.platform, action: message.action?.id, chars: message.text.length, replies: replies.map((item) => item.kind), ms: Date.now() - started }, 'message handled');
+      return replies;
     } catch (error) {
       const ref = randomUUID().slice(0, 8);
-      this.deps.logger.error({ ref, userId: message.userId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'engine failure');
+      this.deps.logger.error({ ref, requestId, userId: message.userId, err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, 'engine failure');
       return [errorReply(`Sorry, something went wrong on my side (ref \`${ref}\`). Nothing you already saw was lost; please try again.`)];
     }
   }

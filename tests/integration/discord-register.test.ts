@@ -30,6 +30,12 @@ describe('Discord slash command registration', () => {
     expect(fake.rest.requests.find((entry) => entry.method === 'PUT')?.path).toBe(`/applications/${fake.state.applicationId}/commands`);
   });
 
+  it('GIVEN clear WHEN registering THEN the scope is emptied (removes duplicated guild copies)', async () => {
+    const result = await registerDiscordCommands(fakeConfig(fake, { DISCORD_GUILD_ID: fake.state.guildId }), { rest: TEST_REST, clear: true });
+    expect(result.ok && result.value).toMatchObject({ scope: 'guild', commands: [] });
+    expect(fake.rest.registeredCommands).toEqual([{ guildId: fake.state.guildId, body: [] }]);
+  });
+
   it('GIVEN a bad token, a foreign guild or missing settings THEN registration explains what to fix', async () => {
     const badToken = await registerDiscordCommands({ ...fakeConfig(fake), DISCORD_TOKEN: 'wrong' }, { rest: TEST_REST });
     expect(!badToken.ok && badToken.error.id).toBe('discord.register.token');

@@ -22,9 +22,12 @@ import {
 } from '../fakes/slack/requests.js';
 
 let rig: SlackRig;
+/** An interview thread the bot opened before this test (its parent carries the bot's thread metadata). */
+let thread: string;
 
 beforeEach(async () => {
   rig = await startRig('http', { fake: { admins: ['UADMIN'] } });
+  thread = rig.fake.seedMessage({ channel: 'C1', user: 'UBOT', bot_id: 'BBOT', text: 'Mock interview', metadata: { event_type: 'mle_coach_thread', event_payload: { session: 's0' } } });
 });
 
 afterEach(async () => {
@@ -94,7 +97,7 @@ describe('GIVEN the Slack app in HTTP mode', () => {
     expect(response.elapsedMs).toBeLessThan(3000);
     await waitUntil(() => rig.engine.received.length === 1, 'the engine got the command');
     expect(posts()).toHaveLength(0);
-    const threadAnswer = await message({ text: 'my answer', threadTs: '1700000000.000001' });
+    const threadAnswer = await message({ text: 'my answer', threadTs: thread });
     expect(threadAnswer.status).toBe(200);
     expect(threadAnswer.elapsedMs).toBeLessThan(3000);
     grading.open();
@@ -102,7 +105,7 @@ describe('GIVEN the Slack app in HTTP mode', () => {
   });
 
   it('WHEN Slack retries an event (X-Slack-Retry-Num) THEN it is processed once', async () => {
-    const envelope = eventEnvelope(messageEvent({ text: 'answer once', threadTs: '1700000000.000001' }));
+    const envelope = eventEnvelope(messageEvent({ text: 'answer once', threadTs: thread }));
     expect((await event(envelope)).status).toBe(200);
     const retry = await event(envelope, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
     expect(retry.status).toBe(200);
@@ -112,14 +115,30 @@ describe('GIVEN the Slack app in HTTP mode', () => {
   });
 
   it('WHEN a message is edited, deleted, posted by a bot, or is channel chatter THEN the engine never sees it', async () => {
-    await message({ text: 'edited', threadTs: '1700000000.000001', subtype: 'message_changed' });
-    await message({ text: 'deleted', threadTs: '1700000000.000001', subtype: 'message_deleted' });
-    await message({ text: 'from a bot', threadTs: '1700000000.000001', botId: 'BOTHER', subtype: 'bot_message' });
-    await message({ text: 'my own echo', threadTs: '1700000000.000001', user: 'UBOT' });
+    await message({ text: 'edited', threadTs: thread, subtype: 'message_changed' });
+    await message({ text: 'deleted', threadTs: thread, subtype: 'message_deleted' });
+    await message({ text: 'from a bot', threadTs: thread, botId: 'BOTHER', subtype: 'bot_message' });
+    await message({ text: 'my own echo', threadTs: thread, user: 'UBOT' });
     await message({ text: 'top-level chatter' });
     await message({ text: 'a thread under a person', threadTs: '1700000000.000009', parentUserId: 'U2' });
     await settle();
     expect(rig.engine.received.map((received) => received.text)).toEqual([expect.stringMatching(/^settle-/)]);
+  });
+
+  it("WHEN people reply in threads under the bot's messages THEN only interview and quiz threads count as answers, checked once per thread", async () => {
+    const askAnswer = rig.fake.seedMessage({ channel: 'C1', user: 'UBOT', bot_id: 'BBOT', text: 'Calibration is...' });
+    await message({ text: 'thanks!', threadTs: askAnswer });
+    await message({ text: 'thanks again', threadTs: askAnswer });
+    await message({ text: 'first answer', threadTs: thread });
+    await message({ text: 'second answer', threadTs: thread });
+    await waitUntil(() => rig.engine.received.length === 2, 'both answers reached the engine');
+    await settle();
+    expect(rig.engine.received.map((received) => received.text)).toEqual(['first answer', 'second answer', expect.stringMatching(/^settle-/)]);
+    expect(rig.engine.received[0]?.conversation).toEqual({ channelId: 'C1', threadId: thread, isDirect: false });
+    expect(rig.fake.callsTo('conversations.replies').map((call) => [call.params.ts, call.params.include_all_metadata])).toEqual([
+      [askAnswer, 'true'],
+      [thread, 'true'],
+    ]);
   });
 
   it('WHEN a mention arrives as both app_mention and message THEN it is handled once, in a thread under the mention', async () => {
@@ -152,13 +171,13 @@ describe('GIVEN the Slack app in HTTP mode', () => {
   it('WHEN posting keeps failing THEN the failure is logged with a reference and the user is told their answer is saved', async () => {
     rig.engine.script = () => [reply({ kind: 'feedback', score: 40, sections: [{ body: 'Graded.' }] })];
     rig.fake.failNext('chat.postMessage', { body: { ok: false, error: 'channel_not_found' } }, 5);
-    await message({ text: 'my graded answer', threadTs: '1700000000.000001' });
+    await message({ text: 'my graded answer', threadTs: thread });
     const [notice] = await rig.fake.waitForCalls('chat.postEphemeral');
     const failure = rig.logger.at('error').find((entry) => entry.msg?.includes('could not post'));
     expect(failure?.obj.reference).toMatch(/^[0-9a-f]{8}$/);
     expect(failure?.obj.unsent).toEqual(['feedback']);
     expect(String(notice?.params.text)).toContain(String(failure?.obj.reference));
-    expect(notice?.params).toMatchObject({ channel: 'C1', user: 'U1', thread_ts: '1700000000.000001' });
+    expect(notice?.params).toMatchObject({ channel: 'C1', user: 'U1', thread_ts: thread });
     expect(rig.engine.received.map((received) => received.text)).toContain('my graded answer');
   });
 
@@ -209,7 +228,7 @@ describe('GIVEN the Slack app in HTTP mode', () => {
     rig.engine.script = (received) => [feedbackFor(received.text)];
     const raw = 'I think <!channel> and <!here> and <@U2> should read &lt;!everyone&gt; this. '.repeat(540);
     expect(raw.length).toBeGreaterThan(40_000);
-    await message({ text: raw, threadTs: '1700000000.000001' });
+    await message({ text: raw, threadTs: thread });
     await waitUntil(() => rig.engine.received.length === 1, 'the answer reached the engine');
     const received = rig.engine.received[0]?.text ?? '';
     expect(received).toContain('I think @channel and @here and @U2 should read <!everyone> this.');
@@ -219,7 +238,7 @@ describe('GIVEN the Slack app in HTTP mode', () => {
     for (const post of feedbackPosts) {
       const text = visibleText(post.params);
       expect(text).not.toMatch(/<[!@#]/);
-      expect(post.params.thread_ts).toBe('1700000000.000001');
+      expect(post.params.thread_ts).toBe(thread);
       const blocks = blocksOf(post);
       expect(blocks.length).toBeLessThanOrEqual(50);
       for (const block of blocks) if (block.type === 'section') expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(3000);

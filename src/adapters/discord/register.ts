@@ -6,13 +6,15 @@ import { buildSlashCommands } from './slash.js';
 export interface RegisterDiscordOptions {
   /** Extra REST options (tests: `retries: 0`). The base URL comes from DISCORD_REST_API_URL. */
   rest?: Partial<RESTOptions>;
+  /** Remove the commands from the scope instead (e.g. guild copies duplicating the global ones). */
+  clear?: boolean;
 }
 
 export interface RegisteredCommands {
   /** `guild`: visible at once in DISCORD_GUILD_ID; `global`: every server, may take up to an hour. */
   scope: 'guild' | 'global';
   guildId?: string;
-  /** `coach <subcommand>` for each registered subcommand. */
+  /** `coach <subcommand>` for each registered subcommand (empty after `clear`). */
   commands: string[];
 }
 
@@ -28,7 +30,7 @@ export async function registerDiscordCommands(config: Config, options: RegisterD
     return err(new UserFacingError('discord.register.config', `Set ${missing.join(' and ')} to register slash commands (Developer Portal > your application).`, missing));
   }
   const guildId = config.DISCORD_GUILD_ID;
-  const body = buildSlashCommands();
+  const body = options.clear ? [] : buildSlashCommands();
   const rest = new REST({ ...(config.DISCORD_REST_API_URL ? { api: config.DISCORD_REST_API_URL } : {}), ...options.rest }).setToken(token);
   const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
   try {

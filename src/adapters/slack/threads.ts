@@ -24,6 +24,7 @@ const repliesSchema = z.object({
 export class SessionThreads {
   private readonly sessionThreads = new TtlSet(7 * 24 * 60 * 60_000, 50_000);
   private readonly otherThreads = new TtlSet(60 * 60_000, 50_000);
+  private readonly checking = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -35,10 +36,19 @@ export class SessionThreads {
     this.sessionThreads.add(`${channelId}:${threadTs}`);
   }
 
-  async isSessionThread(channelId: string, threadTs: string, parentUserId: string | undefined): Promise<boolean> {
+  isSessionThread(channelId: string, threadTs: string, parentUserId: string | undefined): Promise<boolean> {
     const key = `${channelId}:${threadTs}`;
-    if (this.sessionThreads.has(key)) return true;
-    if (parentUserId !== this.botUserId || this.otherThreads.has(key)) return false;
+    if (this.sessionThreads.has(key)) return Promise.resolve(true);
+    if (parentUserId !== this.botUserId || this.otherThreads.has(key)) return Promise.resolve(false);
+    const running = this.checking.get(key);
+    if (running) return running;
+    const check = this.checkParent(channelId, threadTs).finally(() => this.checking.delete(key));
+    this.checking.set(key, check);
+    return check;
+  }
+
+  private async checkParent(channelId: string, threadTs: string): Promise<boolean> {
+    const key = `${channelId}:${threadTs}`;
     try {
       const replies = repliesSchema.parse(await this.client.conversations.replies({ channel: channelId, ts: threadTs, limit: 1, include_all_metadata: true }));
       const parent = replies.messages.find((message) => message.ts === threadTs);

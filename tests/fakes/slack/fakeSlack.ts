@@ -145,6 +145,13 @@ export class FakeSlack {
     });
   }
 
+  /** Puts a message in the channel history, as if posted earlier (e.g. before the app restarted); returns its ts. */
+  seedMessage(message: Record<string, unknown>): string {
+    const ts = this.nextTs();
+    this.posted.set(ts, { type: 'message', ts, ...message });
+    return ts;
+  }
+
   /** The `ts` Slack gave a posted message. */
   static tsOf(call: RecordedCall | undefined): string {
     const ts = call?.response?.ts;
