@@ -27,7 +27,9 @@ export function errorReply(body: string): Reply {
 }
 
 export function answerReply(answer: GroundedAnswer): Reply {
-  const sources = answer.sources.map((source, index) => `${index + 1}. ${source.title} › ${source.section} (\`${source.id}\`)`);
+  // The offline answerer already ends its text with a source list; do not print it twice.
+  const listsSources = /\n(Sources|Nearest notes)[^\n]*:/i.test(answer.answer);
+  const sources = listsSources ? [] : answer.sources.map((source, index) => `${index + 1}. ${source.title} › ${source.section} (\`${source.id}\`)`);
   return reply({
     kind: 'answer',
     sections: [{ body: answer.answer }, ...(sources.length ? [{ heading: answer.covered ? 'Sources' : 'Nearest notes', body: sources.join('\n') }] : [])],

@@ -178,11 +178,13 @@ export function softCredit(cosine: number, rankA?: number, rankB?: number): numb
 
 /**
  * Importance of a rubric word from its frequency rank: ordinary words ("model", "data") weigh
- * about 1, rare technical words up to 3. Unknown words (acronyms, jargon, numbers, which state
- * specific facts such as thresholds) count as rare; one-letter variables ("k", "x") do not.
+ * about 1, rare technical words up to 3. Unknown words (acronyms, jargon) count as rare. Numbers
+ * are often incidental ("1% then 5%", "k minus 1") and one-letter variables ("k", "x") are not
+ * rare words, so they weigh less.
  */
 export function termImportance(word: string, rank: number | undefined): number {
-  if (word.length === 1 && !/\d/.test(word)) return 1;
+  if (/\d/.test(word)) return 1.5;
+  if (word.length === 1) return 1;
   const effective = rank ?? 100_000;
   return Math.min(3, 1 + 0.5 * Math.log(1 + effective / 2000));
 }

@@ -250,7 +250,7 @@ function readVectors(input: ChunkedBytes, dimensions: number, options: ReadSourc
     // The word index is the last number of the array: read it first to skip words we do not keep.
     let lastComma = close - 1;
     while (lastComma > input.pos && bytes[lastComma] !== COMMA) lastComma--;
-    const rank = parseNumber(bytes, lastComma + 1, trimEnd(bytes, lastComma + 1, close));
+    const rank = parseNumber(bytes, skipSpaces(bytes, lastComma + 1, close), trimEnd(bytes, lastComma + 1, close));
     if (Number.isInteger(rank) && rank >= 0 && rank < options.maxRank) {
       let from = input.pos;
       let count = 0;
@@ -270,11 +270,11 @@ function readVectors(input: ChunkedBytes, dimensions: number, options: ReadSourc
 }
 
 function skipSpaces(bytes: Buffer, from: number, to: number): number {
-  while (from < to && (bytes[from] === 0x20 || bytes[from] === 0x0a)) from++;
+  while (from < to && (bytes[from] === 0x20 || bytes[from] === 0x0a || bytes[from] === 0x0d || bytes[from] === 0x09)) from++;
   return from;
 }
 
 function trimEnd(bytes: Buffer, from: number, to: number): number {
-  while (to > from && (bytes[to - 1] === 0x20 || bytes[to - 1] === 0x0a || bytes[to - 1] === 0x0d)) to--;
+  while (to > from && (bytes[to - 1] === 0x20 || bytes[to - 1] === 0x0a || bytes[to - 1] === 0x0d || bytes[to - 1] === 0x09)) to--;
   return to;
 }

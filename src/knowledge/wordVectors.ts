@@ -225,6 +225,7 @@ export function buildWordVectorCache(sourcePath: string, targetPath: string, max
     encoded.push(encoder.encode(word));
   });
   const rows = kept.length;
+  if (rows === 0 || dimensions === 0) throw new WordVectorCacheError('no usable word vectors found in the source', sourcePath);
   const vocabBytes = encoded.reduce((sum, bytes) => sum + bytes.length, 0);
   let slotCount = 1;
   while (slotCount < rows * 2) slotCount *= 2;

@@ -57,7 +57,7 @@ export function classifyFailure(error: unknown): string {
   if (status === 429 || /\b429\b|rate limit/i.test(message)) return 'the LLM is rate-limited';
   if (status >= 500 || /\b5\d\d\b/.test(message)) return 'the LLM server failed';
   if (status === 401 || status === 403) return 'the LLM rejected the credentials';
-  if (/parse|json|schema|OutputParser/i.test(name + ' ' + message)) return 'the LLM returned malformed output';
+  if (/parse|json|schema|OutputParser|ZodError/i.test(name + ' ' + message) || Array.isArray(field(error, 'issues'))) return 'the LLM returned malformed output';
   return 'the LLM call failed';
 }
 
@@ -79,10 +79,19 @@ export async function callStructured<S extends z.ZodType>(
 ): Promise<StructuredCall<z.infer<S>>> {
   const started = Date.now();
   const runnable = model.withStructuredOutput(schema, { name, method: 'jsonSchema', includeRaw: true });
-  const result = (await runnable.invoke([
+  let result: { raw: { usage_metadata?: { input_tokens?: number; output_tokens?: number; total_tokens?: number } }; parsed: unknown };
+  try {
+    result = (await runnable.invoke([
     { role: 'system', content: messages.system },
     { role: 'user', content: messages.user },
-  ])) as { raw: { usage_metadata?: { input_tokens?: number; output_tokens?: number; total_tokens?: number } }; parsed: unknown };
+    ])) as typeof result;
+  } catch (error) {
+    // Schema violations surface as a thrown ZodError from LangChain's parser.
+    if (error instanceof Error && (error.name.includes('ZodError') || Array.isArray(field(error, 'issues')))) {
+      throw new LlmFailure('the LLM returned malformed output', { cause: error });
+    }
+    throw error;
+  }
   const latencyMs = Date.now() - started;
   const checked = schema.safeParse(result.parsed);
   if (result.parsed === null || result.parsed === undefined || !checked.success) throw new LlmFailure('the LLM returned malformed output');

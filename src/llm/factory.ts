@@ -1,4 +1,3 @@
-import { redactSecrets } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { Grader } from '../core/ports/grader.js';
 import type { Logger } from '../core/ports/logger.js';
@@ -31,7 +30,6 @@ export function createLlmGrader(config: Config, offline: Grader, logger: Logger)
     budget: budgetFor(config),
     disagreement: config.MLE_COACH_GRADER_DISAGREEMENT,
     maxAnswerChars: config.MLE_COACH_MAX_ANSWER_CHARS,
-    redact: (text) => redactSecrets(text, config),
   });
 }
 

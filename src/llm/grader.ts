@@ -35,8 +35,6 @@ export interface LlmGraderOptions {
   budget: DailyBudget;
   disagreement: number;
   maxAnswerChars: number;
-  /** Hides secrets in anything logged. */
-  redact?: (text: string) => string;
 }
 
 const normalize = (text: string): string => text.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -126,8 +124,8 @@ export class LlmGrader implements Grader {
         output = await this.ask(request, answer, rubricJson);
       } catch (error) {
         const reason = classifyFailure(error);
-        const detail = error instanceof Error ? error.message : String(error);
-        this.options.logger.warn({ llm: 'grade', reason, err: this.options.redact ? this.options.redact(detail) : reason }, 'LLM grading failed; using the offline grade');
+        // Only the classified reason and error class: messages can echo the answer or a key.
+        this.options.logger.warn({ llm: 'grade', reason, errorName: error instanceof Error ? error.name : typeof error }, 'LLM grading failed; using the offline grade');
         return this.fallback(offline, reason);
       }
       this.cache.set(key, output);

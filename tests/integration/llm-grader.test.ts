@@ -12,6 +12,7 @@ import { LlmGrader } from '../../src/llm/grader.js';
 import { fill, loadPrompt, parsePrompt } from '../../src/llm/prompts.js';
 import { configSchema } from '../../src/config/schema.js';
 import { FakeOpenAI, type Script } from '../fakes/openai/server.js';
+import { cleanup, FakeClock, startApp, tempDir } from '../support/app.js';
 
 const rubric: Rubric = {
   keyPoints: [
@@ -141,12 +142,15 @@ describe('LLM grader', () => {
     expect(second.grader).toBe('llm');
   });
 
-  it('GIVEN the LLM and offline grades differ a lot THEN a notice says they disagree', async () => {
-    fake.script({ content: allMet });
-    const answer = 'Precision-recall AUC is better since it focuses on the rare positive class. With heavy class imbalance ROC AUC stays high because the false positive rate barely moves when negatives dominate.';
-    const result = await grader({ disagreement: 0 }).grade(request(answer));
-    const offlineScore = (await offline.grade(request(answer))).score;
-    if (offlineScore !== result.score) expect(result.notices.some((notice) => /disagree/.test(notice))).toBe(true);
+  it('GIVEN the LLM and offline grades differ by more than the threshold THEN a notice says they disagree', async () => {
+    fake.script({ content: { judgements: [], misconceptions: [] } }, { content: { judgements: [], misconceptions: [] } });
+    const offlineScore = (await offline.grade(request(goodAnswer))).score;
+    expect(offlineScore).toBeGreaterThan(10);
+    const result = await grader({ disagreement: 10 }).grade(request(goodAnswer));
+    expect(result.score).toBe(0);
+    expect(result.notices.some((notice) => /disagree/.test(notice))).toBe(true);
+    const lenient = await grader({ disagreement: 100 }).grade(request(goodAnswer));
+    expect(lenient.notices.some((notice) => /disagree/.test(notice))).toBe(false);
   });
 
   const failures: [string, Script, RegExp][] = [
@@ -190,6 +194,27 @@ describe('LLM grader', () => {
     expect(fake.requests[0]?.body.model).toBe('local-model');
     expect(fake.requests[0]?.headers.authorization).toBe('Bearer not-needed');
   });
+});
+
+describe('app wiring', () => {
+  it('GIVEN OPENAI_BASE_URL THEN the bootstrapped app grades and answers through the LLM', async () => {
+    const dir = tempDir();
+    const app = await startApp(dir, new FakeClock(new Date('2026-01-05T09:00:00Z')), { OPENAI_BASE_URL: fake.baseURL, MLE_COACH_EMBEDDER: 'local', MLE_COACH_MODEL: 'local-model' });
+    try {
+      fake.script({ content: allMet });
+      const graded = await app.grader.grade(request(goodAnswer));
+      expect(graded.grader).toBe('llm');
+      const passages = await app.retriever.search('When is ROC AUC misleading?', { k: 5 });
+      const noteId = passages[0]?.noteId ?? 'none';
+      fake.script({ content: { covered: true, answer: `It hides imbalance [${noteId}].`, citations: [noteId] } });
+      const answered = await app.answerer.answer('When is ROC AUC misleading?');
+      console.log('DEBUG', JSON.stringify({ answered: { ...answered, sources: answered.sources.map((s) => s.noteId) }, reqs: fake.requests.length, last: fake.requests.at(-1)?.body.messages?.[0]?.content.slice(-300) }));
+      expect(answered).toMatchObject({ covered: true, answeredBy: 'llm' });
+    } finally {
+      await (app as { close?: () => Promise<void> | void }).close?.();
+      cleanup(dir);
+    }
+  }, 60_000);
 });
 
 describe('prompts', () => {

@@ -86,6 +86,14 @@ describe('Slack replies as Block Kit', () => {
     expect(message?.text).toBe('Question 1 of 3 — feedback');
   });
 
+  it('GIVEN feedback whose title carries the score THEN the header gets the colour and no second score line', () => {
+    const [message] = renderReply(reply({ kind: 'feedback', title: 'Score: 85/100 · strong', score: 85, sections: [{ body: 'ok' }] }));
+    expect(message?.blocks.map((block) => block.type)).toEqual(['header', 'section']);
+    expect((message?.blocks[0] as types.HeaderBlock).text.text).toBe(':large_green_circle: Score: 85/100 · strong');
+    const [info] = renderReply(reply({ kind: 'info', score: 85, sections: [{ body: 'Ada answered' }] }));
+    expect(JSON.stringify(info?.blocks)).not.toContain('85/100');
+  });
+
   it('GIVEN a question WHEN rendered for a message THEN "Answer in a form" is offered', () => {
     const [message] = renderReply(reply({ kind: 'question', sections: [{ body: 'What is AUC?' }], buttons: [{ action: 'hint', label: 'Hint' }] }), { offerAnswerForm: true });
     const actions = message?.blocks.find((block) => block.type === 'actions') as types.ActionsBlock;

@@ -1,6 +1,6 @@
 import { DiscordAPIError, REST, Routes, type RESTOptions } from 'discord.js';
 import type { Config } from '../../config/schema.js';
-import { err, ok, UserFacingError, type Result } from '../../shared/result.js';
+import { UserFacingError } from '../../shared/result.js';
 import { buildSlashCommands } from './slash.js';
 
 export interface RegisterDiscordOptions {
@@ -21,13 +21,15 @@ export interface RegisteredCommands {
 /**
  * Publishes `/coach` (bulk overwrite, so removed subcommands disappear too). Guild-scoped when
  * DISCORD_GUILD_ID is set, global otherwise. Run it after every change to the command list.
+ * Refusals a user can fix (missing settings, bad token, bot not in the guild) reject with a
+ * UserFacingError; the CLI prints its message.
  */
-export async function registerDiscordCommands(config: Config, options: RegisterDiscordOptions = {}): Promise<Result<RegisteredCommands>> {
+export async function registerDiscordCommands(config: Config, options: RegisterDiscordOptions = {}): Promise<RegisteredCommands> {
   const token = config.DISCORD_TOKEN;
   const applicationId = config.DISCORD_APPLICATION_ID;
   const missing = [!token && 'DISCORD_TOKEN', !applicationId && 'DISCORD_APPLICATION_ID'].filter((key): key is string => Boolean(key));
   if (!token || !applicationId) {
-    return err(new UserFacingError('discord.register.config', `Set ${missing.join(' and ')} to register slash commands (Developer Portal > your application).`, missing));
+    throw new UserFacingError('discord.register.config', `Set ${missing.join(' and ')} to register slash commands (Developer Portal > your application).`, missing);
   }
   const guildId = config.DISCORD_GUILD_ID;
   const body = options.clear ? [] : buildSlashCommands();
@@ -37,11 +39,10 @@ export async function registerDiscordCommands(config: Config, options: RegisterD
     await rest.put(route, { body });
   } catch (error) {
     const refusal = explainRefusal(error, guildId);
-    if (refusal) return err(refusal);
-    throw error;
+    throw refusal ?? error;
   }
   const commands = body.flatMap((command) => (command.options ?? []).map((sub) => `${command.name} ${sub.name}`));
-  return ok({ scope: guildId ? 'guild' : 'global', ...(guildId ? { guildId } : {}), commands });
+  return { scope: guildId ? 'guild' : 'global', ...(guildId ? { guildId } : {}), commands };
 }
 
 function explainRefusal(error: unknown, guildId: string | undefined): UserFacingError | undefined {

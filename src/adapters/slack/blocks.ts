@@ -78,9 +78,12 @@ const SCORE_EMOJI: readonly [number, string][] = [
   [0, ':red_circle:'],
 ];
 
+function scoreEmoji(score: number): string {
+  return SCORE_EMOJI.find(([floor]) => score >= floor)?.[1] ?? ':white_circle:';
+}
+
 function scoreBlock(score: number): types.ContextBlock {
-  const emoji = SCORE_EMOJI.find(([floor]) => score >= floor)?.[1] ?? ':white_circle:';
-  return { type: 'context', elements: [mrkdwn(`${emoji} *Score: ${Math.round(score)}/100*`)] };
+  return { type: 'context', elements: [mrkdwn(`${scoreEmoji(score)} *Score: ${score}/100*`)] };
 }
 
 function imageBlocks(reply: Reply): KnownBlock[] {
@@ -130,8 +133,11 @@ export function replyButtons(reply: Reply, options: RenderOptions = {}): Button[
 /** The content blocks of a reply, without its buttons. */
 export function contentBlocks(reply: Reply, options: RenderOptions = {}): KnownBlock[] {
   const blocks: KnownBlock[] = [];
-  if (reply.title) blocks.push({ type: 'header', text: plain(reply.title, LIMITS.headerText) });
-  if (reply.score !== undefined) blocks.push(scoreBlock(reply.score));
+  // Graded feedback shows its score with a colour: in the header when the title carries it, else on its own line.
+  const score = reply.kind === 'feedback' && reply.score !== undefined ? Math.round(reply.score) : undefined;
+  const scoreInTitle = score !== undefined && Boolean(reply.title?.includes(`${score}/100`));
+  if (reply.title) blocks.push({ type: 'header', text: plain(scoreInTitle && score !== undefined ? `${scoreEmoji(score)} ${reply.title}` : reply.title, LIMITS.headerText) });
+  if (score !== undefined && !scoreInTitle) blocks.push(scoreBlock(score));
   for (const section of reply.sections) {
     if (section.collapsed && options.collapsible !== false) blocks.push(...collapsedBlock(section));
     else blocks.push(...sectionBlocks(section));
