@@ -156,7 +156,7 @@ async function ask(config: Config, flags: Flags): Promise<number> {
   const format = (query: string, answer: Awaited<ReturnType<typeof answerer.answer>>) =>
     flags.json
       ? JSON.stringify({ query, answer: answer.answer, covered: answer.covered, answeredBy: answer.answeredBy, sources: answer.sources.map((source) => ({ id: source.id, title: source.title, path: source.path, text: source.text, score: Number(source.score.toFixed(4)) })) })
-      : /\n(Sources|Nearest notes|The nearest notes)[^\n]*:/i.test(answer.answer)
+      : /(^|\n|\. )(Sources|Nearest notes|The nearest notes)[^\n]*:/i.test(answer.answer)
         ? `${answer.answer}\n`
         : `${answer.answer}\n\n${answer.covered ? 'Sources' : 'Nearest notes'}:\n${answer.sources.map((source, index) => `  ${index + 1}. ${source.title} › ${source.section} [${source.id}] (${source.path})`).join('\n')}\n`;
   if (flags.input) {

@@ -28,7 +28,7 @@ export function errorReply(body: string): Reply {
 
 export function answerReply(answer: GroundedAnswer): Reply {
   // The offline answerer already ends its text with a source list; do not print it twice.
-  const listsSources = /\n(Sources|Nearest notes)[^\n]*:/i.test(answer.answer);
+  const listsSources = /(^|\n|\. )(Sources|Nearest notes|The nearest notes)[^\n]*:/i.test(answer.answer);
   const sources = listsSources ? [] : answer.sources.map((source, index) => `${index + 1}. ${source.title} › ${source.section} (\`${source.id}\`)`);
   return reply({
     kind: 'answer',

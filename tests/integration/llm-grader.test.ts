@@ -7,12 +7,12 @@ import { OfflineGrader } from '../../src/grading/offlineGrader.js';
 import { openWordVectors } from '../../src/knowledge/wordVectors.js';
 import { LlmAnswerer } from '../../src/llm/answerer.js';
 import { createChatModel, DailyBudget } from '../../src/llm/chat.js';
-import { createLlmGrader } from '../../src/llm/factory.js';
+import { createLlmAnswerer, createLlmGrader } from '../../src/llm/factory.js';
 import { LlmGrader } from '../../src/llm/grader.js';
 import { fill, loadPrompt, parsePrompt } from '../../src/llm/prompts.js';
 import { configSchema } from '../../src/config/schema.js';
 import { FakeOpenAI, type Script } from '../fakes/openai/server.js';
-import { cleanup, FakeClock, startApp, tempDir } from '../support/app.js';
+import { cleanup, FakeClock, startApp, tempDir, testConfig } from '../support/app.js';
 
 const rubric: Rubric = {
   keyPoints: [
@@ -207,8 +207,9 @@ describe('app wiring', () => {
       const passages = await app.retriever.search('When is ROC AUC misleading?', { k: 5 });
       const noteId = passages[0]?.noteId ?? 'none';
       fake.script({ content: { covered: true, answer: `It hides imbalance [${noteId}].`, citations: [noteId] } });
-      const answered = await app.answerer.answer('When is ROC AUC misleading?');
-      console.log('DEBUG', JSON.stringify({ answered: { ...answered, sources: answered.sources.map((s) => s.noteId) }, reqs: fake.requests.length, last: fake.requests.at(-1)?.body.messages?.[0]?.content.slice(-300) }));
+      // app.answerer is the offline answerer (the engine gets the LLM one), so wire it over the real retriever here.
+      const llmAnswerer = createLlmAnswerer(testConfig(dir, { OPENAI_BASE_URL: fake.baseURL }), app.answerer, app.retriever, recordingLogger(logs));
+      const answered = await llmAnswerer.answer('When is ROC AUC misleading?');
       expect(answered).toMatchObject({ covered: true, answeredBy: 'llm' });
     } finally {
       await (app as { close?: () => Promise<void> | void }).close?.();
