@@ -4,6 +4,7 @@ import { CoachEngine } from '../core/engine.js';
 import type { Clock } from '../core/ports/clock.js';
 import { systemClock } from '../core/ports/clock.js';
 import type { Grader } from '../core/ports/grader.js';
+import type { InterviewerPort } from '../core/ports/extensions.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { ChannelPoster } from '../core/ports/poster.js';
 import type { Answerer, Retriever } from '../core/ports/retriever.js';
@@ -51,12 +52,15 @@ export async function bootstrap(config: Config, overrides: BootstrapOverrides = 
   const db = openDatabase(join(dataDir(config), 'mle-coach.sqlite'));
   const store = new SqliteStore(db);
   const bank = new QuestionBank(knowledge);
+  const chosenAnswerer = await createAnswerer(config, answerer, retriever, logger);
+  const interviewer = await createInterviewer(config, logger);
   const engine = new CoachEngine({
     store,
     bank,
     grader,
     retriever,
-    answerer: await createAnswerer(config, answerer, retriever, logger),
+    answerer: chosenAnswerer,
+    ...(interviewer ? { interviewer } : {}),
     clock,
     logger,
     options: {
@@ -93,7 +97,7 @@ export async function bootstrap(config: Config, overrides: BootstrapOverrides = 
     knowledge,
     bank,
     retriever,
-    answerer,
+    answerer: chosenAnswerer,
     grader,
     clock,
     posters,
@@ -129,5 +133,16 @@ async function createAnswerer(config: Config, offline: Answerer, retriever: Retr
   } catch (error) {
     logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'LLM answers unavailable; using offline answers');
     return offline;
+  }
+}
+
+async function createInterviewer(config: Config, logger: Logger): Promise<InterviewerPort | undefined> {
+  if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) return undefined;
+  try {
+    const { createLlmInterviewer } = await import('../llm/factory.js');
+    return createLlmInterviewer(config, logger);
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'LLM interviewer unavailable; using rubric follow-ups');
+    return undefined;
   }
 }

@@ -10,7 +10,7 @@ import { incomingMessageSchema, type Conversation, type IncomingMessage, type Re
 import { conversationKey, type NormalizedMessage } from './model/normalized.js';
 import type { Clock } from './ports/clock.js';
 import type { Engine } from './ports/engine.js';
-import type { ChartRenderer, QuizPort } from './ports/extensions.js';
+import type { ChartRenderer, InterviewerPort, QuizPort } from './ports/extensions.js';
 import type { Grader } from './ports/grader.js';
 import type { Logger } from './ports/logger.js';
 import type { Answerer, Retriever } from './ports/retriever.js';
@@ -37,6 +37,7 @@ export interface EngineDeps {
   options: EngineOptions;
   quiz?: QuizPort;
   charts?: ChartRenderer;
+  interviewer?: InterviewerPort;
 }
 
 /** The platform-neutral conversation engine. Holds no conversation state in memory. */
@@ -45,7 +46,7 @@ export class CoachEngine implements Engine {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: EngineDeps) {
-    this.flow = new InterviewFlow({ store: deps.store, bank: deps.bank, grader: deps.grader, retriever: deps.retriever, clock: deps.clock, maxAnswerChars: deps.options.maxAnswerChars });
+    this.flow = new InterviewFlow({ ...(deps.interviewer ? { interviewer: deps.interviewer } : {}), store: deps.store, bank: deps.bank, grader: deps.grader, retriever: deps.retriever, clock: deps.clock, maxAnswerChars: deps.options.maxAnswerChars });
   }
 
   /** Lets the quiz module be attached after construction (it needs the engine's posters). */

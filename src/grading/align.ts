@@ -222,6 +222,11 @@ export function candidatesWithin(candidates: readonly Candidate[][], first: numb
   return candidates.map((list) => list.filter((candidate) => candidate.sentence >= first && candidate.sentence <= last));
 }
 
+/** Candidates without the answer tokens at `positions` (words another point already used). */
+export function candidatesExcluding(candidates: readonly Candidate[][], positions: ReadonlySet<number>): Candidate[][] {
+  return candidates.map((list) => list.filter((candidate) => !positions.has(candidate.position)));
+}
+
 /** Best variant of an item (its text and each `match` alternative) by calibrated score, then coverage. */
 export function coverItem(item: PreparedItem, candidates: readonly Candidate[][], newContent: readonly number[], options: CoverOptions): ItemCoverage {
   let best: ItemCoverage = { coverage: 0, termShare: 0, aligned: [], firstSentence: undefined, lastSentence: undefined, variant: -1, score: 0 };

@@ -1,11 +1,11 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
 import { analyzeText, type AnalyzedText } from './analyze.js';
-import { candidatesWithin, coverItem, findCandidates, newContentPerSentence, type Candidate, type CoverOptions, type ItemCoverage } from './align.js';
+import { candidatesExcluding, candidatesWithin, coverItem, findCandidates, newContentPerSentence, type Candidate, type CoverOptions, type ItemCoverage } from './align.js';
 import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, MUST_HAVE_CAP, POINT_MET, POINT_TOUCHED, verdictFor } from './calibration.js';
 import { renderFeedback, type ScoreCap } from './feedback.js';
 import { formatAlignment } from './explain.js';
-import { PreparedRubricCache, type PreparedRubric } from './prepare.js';
+import { PreparedRubricCache, type PreparedItem, type PreparedRubric } from './prepare.js';
 
 export interface OfflineGraderOptions {
   /** Longer answers are graded on their first this-many characters (with a notice). Default 4000. */
@@ -37,6 +37,31 @@ function evidenceOf(answer: AnalyzedText, source: string, match: ItemCoverage): 
   const first = answer.sentences[match.firstSentence];
   const last = answer.sentences[match.lastSentence];
   return first && last ? source.slice(first.start, last.end) : null;
+}
+
+/**
+ * Scores every key point; a point whose aligned words were all already used by better-covered
+ * points is re-scored without them (explaining away, after the one-to-one alignment of Sultan et
+ * al.). Otherwise "precision-recall curve" would also earn "precision at a fixed recall", and one
+ * sentence about the false positive rate two points. A point that adds words of its own keeps its
+ * match, so one rich sentence can still make several points. Question words are shared by design.
+ */
+function assignPoints(prepared: PreparedRubric, candidates: Candidate[][], newContent: number[]): ItemCoverage[] {
+  const independent = prepared.points.map((item) => coverItem(item, candidates, newContent, POINT_WINDOWS));
+  const order = independent.map((_, index) => index).sort((a, b) => (independent[b] as ItemCoverage).score - (independent[a] as ItemCoverage).score || a - b);
+  const claimed = new Set<number>();
+  const result: ItemCoverage[] = [...independent];
+  const ownPositions = (item: PreparedItem, match: ItemCoverage) =>
+    match.aligned.filter((entry) => !item.variants[match.variant]?.uses[entry.use]?.inQuestion).map((entry) => entry.position);
+  for (const index of order) {
+    const item = prepared.points[index] as PreparedItem;
+    let match = independent[index] as ItemCoverage;
+    const own = ownPositions(item, match);
+    if (own.length > 0 && own.every((position) => claimed.has(position))) match = coverItem(item, candidatesExcluding(candidates, claimed), newContent, POINT_WINDOWS);
+    result[index] = match;
+    if (match.score >= POINT_TOUCHED) for (const position of ownPositions(item, match)) claimed.add(position);
+  }
+  return result;
 }
 
 /** A misconception counts only when nearly all of its own words are there, not just its topic. */
@@ -94,7 +119,7 @@ export class OfflineGrader implements Grader {
     const answer = analyzeText(text);
     const candidates = findCandidates(prepared, answer, this.vectors);
     const newContent = newContentPerSentence(prepared, answer);
-    const points = prepared.points.map((item) => coverItem(item, candidates, newContent, POINT_WINDOWS));
+    const points = assignPoints(prepared, candidates, newContent);
     const misconceptionMatches = prepared.misconceptions.map((item) => coverItem(item, candidates, newContent, MISCONCEPTION_WINDOWS));
     return { text, notices, answer, prepared, candidates, newContent, points, misconceptionMatches };
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { reply, type Reply } from '../core/model/message.js';
 import type { NormalizedMessage } from '../core/model/normalized.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { InterviewerPort } from '../core/ports/extensions.js';
 import type { GradeResult, Grader } from '../core/ports/grader.js';
 import type { Retriever } from '../core/ports/retriever.js';
 import type { AnswerRecord, AnswerSource, Store } from '../core/ports/store.js';
@@ -15,6 +16,7 @@ import { currentQuestionId, type InterviewSession } from './session.js';
 import { renderSummary } from './summary.js';
 
 export interface InterviewDeps {
+  interviewer?: InterviewerPort;
   store: Store;
   bank: QuestionBank;
   grader: Grader;
@@ -130,7 +132,7 @@ export class InterviewFlow {
     if (question.phases.length > 0) return this.answerPhase(current, question, answer, notice);
     const result = await gradeAgainst(this.deps.grader, question, question.rubric, answer, maxScoreAfterHints(current.hintsUsed), current.userId);
     if (notice) result.notices.unshift(notice);
-    return this.finishQuestion(current, question, result);
+    return this.finishQuestion(current, question, result, answer);
   }
 
   private async answerPhase(session: InterviewSession, question: Question, answer: string, notice?: string): Promise<Reply[]> {
@@ -139,6 +141,7 @@ export class InterviewFlow {
     const result = await gradeAgainst(this.deps.grader, question, phaseRubric(question, phase.phase), answer, 100, session.userId);
     if (notice) result.notices.unshift(notice);
     const phaseAnswers = [...session.phaseAnswers, { phase: phase.phase, answer, score: result.score }];
+    const interviewerNote = answer.includes('?') ? await this.clarify(session, question, phase, answer) : undefined;
     const isLast = session.phaseIndex + 1 >= question.phases.length;
     if (!isLast) {
       const next: InterviewSession = { ...session, phaseIndex: session.phaseIndex + 1, phaseAnswers, updatedAt: this.now() };
@@ -146,6 +149,7 @@ export class InterviewFlow {
       const missed = result.criteria.filter((criterion) => !criterion.met).map((criterion) => question.rubric.keyPoints.find((point) => point.id === criterion.id)).filter((point) => point !== undefined);
       const pointers = await pointersFor(this.deps.retriever, missed);
       return [
+        ...(interviewerNote ? [interviewerNote] : []),
         renderFeedback(question, result, pointers, { title: `Phase ${session.phaseIndex + 1}/${question.phases.length} (${phase.phase}): ${result.score}/100`, showModelAnswer: false, sessionRef: session.id }),
         renderQuestion(next, question),
       ];
@@ -159,7 +163,30 @@ export class InterviewFlow {
     whole.score = Math.max(0, Math.min(maxScoreAfterHints(session.hintsUsed), Math.round(Math.max(phased, whole.score))));
     whole.notices.unshift(`Phase scores: ${phaseAnswers.map((item) => `${item.phase} ${item.score}`).join(', ')}.`);
     if (notice) whole.notices.unshift(notice);
-    return this.finishQuestion({ ...session, phaseAnswers }, question, whole);
+    return this.finishQuestion({ ...session, phaseAnswers }, question, whole, phaseAnswers.map((item) => item.answer).join('\n'));
+  }
+
+  /** The interviewer answers clarifying questions from the scenario; never blocks grading. */
+  private async clarify(session: InterviewSession, question: Question, phase: { phase: string; prompt: string }, answer: string): Promise<Reply | undefined> {
+    if (!this.deps.interviewer) return undefined;
+    try {
+      const text = await this.deps.interviewer.clarify({ question: question.question, phase: phase.phase, phasePrompt: phase.prompt, candidateMessage: answer, scenarioNotes: question.rubric.modelAnswer, userId: session.userId });
+      return text ? reply({ kind: 'info', title: 'Interviewer', sections: [{ body: text }], sessionRef: session.id }) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async writeFollowUp(session: InterviewSession, question: Question, result: GradeResult, answer: string): Promise<{ text: string; pointIds: string[] } | undefined> {
+    const fallback = chooseFollowUp(question, result);
+    const missed = result.criteria.filter((criterion) => !criterion.met);
+    if (!this.deps.interviewer || missed.length === 0) return fallback;
+    try {
+      const text = await this.deps.interviewer.followUp({ question: question.question, missedPoints: missed.map((criterion) => criterion.point), answer, userId: session.userId });
+      return text ? { text, pointIds: missed.map((criterion) => criterion.id) } : fallback;
+    } catch {
+      return fallback;
+    }
   }
 
   private record(session: InterviewSession, question: Question, result: GradeResult | undefined, source: AnswerSource): AnswerRecord {
@@ -180,9 +207,9 @@ export class InterviewFlow {
     };
   }
 
-  private async finishQuestion(session: InterviewSession, question: Question, result: GradeResult): Promise<Reply[]> {
+  private async finishQuestion(session: InterviewSession, question: Question, result: GradeResult, answer: string): Promise<Reply[]> {
+    const followUp = await this.writeFollowUp(session, question, result, answer);
     const now = this.now();
-    const followUp = chooseFollowUp(question, result);
     const answerRecord = this.record(session, question, result, session.kind === 'daily' ? 'daily' : 'interview');
     const results = [...session.results, { questionId: question.id, area: question.area, score: result.score, skipped: false, missed: answerRecord.missedPoints }];
     const base: InterviewSession = { ...session, results, hintsUsed: session.hintsUsed, updatedAt: now };

@@ -54,6 +54,8 @@ export async function openAiEmbedderFrom(options: OpenAiEmbedderOptions, log?: L
     // OpenAI-compatible local servers ignore the key, but the client refuses to start without one.
     apiKey: options.apiKey ?? 'not-needed',
     maxRetries: options.maxRetries ?? 2,
+    // The SDK otherwise asks for base64, which several OpenAI-compatible servers do not implement.
+    encodingFormat: 'float',
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
     ...(options.baseURL ? { configuration: { baseURL: options.baseURL } } : {}),
   });

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { InterviewerPort } from '../core/ports/extensions.js';
 import type { Grader } from '../core/ports/grader.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Answerer, Retriever } from '../core/ports/retriever.js';
@@ -44,4 +45,9 @@ export function createLlmAnswerer(config: Config, offline: Answerer, retriever: 
     logger,
     budget: budgetFor(config),
   });
+}
+
+/** Placeholder until the LLM interviewer lands: rubric follow-ups, no clarifying answers. */
+export function createLlmInterviewer(_config: Config, _logger: Logger): InterviewerPort | undefined {
+  return undefined;
 }

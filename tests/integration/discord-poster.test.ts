@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,14 +60,18 @@ describe('Discord channel poster (daily quiz posts)', () => {
 
   it('GIVEN a reply with a chart image THEN the PNG is uploaded with the message and shown in the embed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mle-coach-discord-'));
-    const chart = join(dir, 'progress.png');
-    writeFileSync(chart, PNG);
-    await poster.post(fake.general.id, [reply({ kind: 'progress', title: 'Weekly board', images: [{ path: chart, alt: 'chart' }] })]);
-    const upload = fake.rest.requests.find((request) => request.method === 'POST' && request.path.endsWith('/messages'));
-    expect(upload?.files).toEqual([{ name: 'progress.png', size: PNG.length }]);
-    const posted = fake.botMessages(fake.general.id)[0];
-    expect(posted?.json.attachments.map((attachment) => attachment.filename)).toEqual(['progress.png']);
-    expect(posted?.json.embeds[0]?.image).toEqual({ url: 'attachment://progress.png' });
+    try {
+      const chart = join(dir, 'progress.png');
+      writeFileSync(chart, PNG);
+      await poster.post(fake.general.id, [reply({ kind: 'progress', title: 'Weekly board', images: [{ path: chart, alt: 'chart' }] })]);
+      const upload = fake.rest.requests.find((request) => request.method === 'POST' && request.path.endsWith('/messages'));
+      expect(upload?.files).toEqual([{ name: 'progress.png', size: PNG.length }]);
+      const posted = fake.botMessages(fake.general.id)[0];
+      expect(posted?.json.attachments.map((attachment) => attachment.filename)).toEqual(['progress.png']);
+      expect(posted?.json.embeds[0]?.image).toEqual({ url: 'attachment://progress.png' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('GIVEN an unknown channel THEN posting fails loudly', async () => {

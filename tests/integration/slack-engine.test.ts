@@ -149,7 +149,7 @@ describe('Slack adapter with the real engine', () => {
     const text = visibleText(ephemeral?.params ?? {});
     expect(text).toContain('Your progress');
     expect(text).toMatch(/evaluation-metrics/);
-    expect(text).toContain(':bar_chart: Mastery per area');
+    expect(text).toContain(':bar_chart: _Mastery per area and score over time: the chart is not shown in Slack');
 
     await postSigned(url(), eventRequest(eventEnvelope(appHomeOpenedEvent('U1'))));
     const [publish] = await fake.waitForCalls('views.publish', 1, () => true, 15_000);

@@ -126,19 +126,20 @@ describe('GIVEN the Slack app in HTTP mode', () => {
   });
 
   it("WHEN people reply in threads under the bot's messages THEN only interview and quiz threads count as answers, checked once per thread", async () => {
-    const askAnswer = rig.fake.seedMessage({ channel: 'C1', user: 'UBOT', bot_id: 'BBOT', text: 'Calibration is...' });
+    const askAnswer = rig.fake.seedMessage({ channel: 'C1', user: 'UBOT', bot_id: 'BBOT', text: 'Calibration is...', blocks: [{ type: 'section', block_id: 'x1' }] });
+    const quizPost = rig.fake.seedMessage({ channel: 'C1', user: 'UBOT', bot_id: 'BBOT', text: 'Daily quiz', blocks: [{ type: 'header', block_id: 'mle-coach-thread' }] });
     await message({ text: 'thanks!', threadTs: askAnswer });
     await message({ text: 'thanks again', threadTs: askAnswer });
     await message({ text: 'first answer', threadTs: thread });
     await message({ text: 'second answer', threadTs: thread });
-    await waitUntil(() => rig.engine.received.length === 2, 'both answers reached the engine');
+    await message({ text: 'quiz answer', threadTs: quizPost });
+    await waitUntil(() => rig.engine.received.length === 3, 'the three answers reached the engine');
     await settle();
-    expect(rig.engine.received.map((received) => received.text)).toEqual(['first answer', 'second answer', expect.stringMatching(/^settle-/)]);
-    expect(rig.engine.received[0]?.conversation).toEqual({ channelId: 'C1', threadId: thread, isDirect: false });
-    expect(rig.fake.callsTo('conversations.replies').map((call) => [call.params.ts, call.params.include_all_metadata])).toEqual([
-      [askAnswer, 'true'],
-      [thread, 'true'],
-    ]);
+    const answers = rig.engine.received.map((received) => received.text).filter((text) => !text.startsWith('settle-'));
+    expect(answers.sort()).toEqual(['first answer', 'quiz answer', 'second answer']);
+    expect(rig.engine.received.find((received) => received.text === 'first answer')?.conversation).toEqual({ channelId: 'C1', threadId: thread, isDirect: false });
+    const checks = rig.fake.callsTo('conversations.replies').map((call) => `${String(call.params.ts)} ${String(call.params.include_all_metadata)}`);
+    expect(checks.sort()).toEqual([`${askAnswer} true`, `${thread} true`, `${quizPost} true`].sort());
   });
 
   it('WHEN a mention arrives as both app_mention and message THEN it is handled once, in a thread under the mention', async () => {

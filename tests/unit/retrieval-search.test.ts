@@ -60,7 +60,7 @@ describe('hybrid search over the shipped notes', () => {
     expect(retriever.repairSpelling('precison vs recall')).toBe('precision vs recall');
     expect(retriever.repairSpelling('calibraton of probabilites')).toBe('calibration of probabilities');
     expect(retriever.repairSpelling('kmeans')).toBe('k-means');
-    expect((await retriever.search('precison and recal tradeoff', { k: 3 })).map((passage) => passage.noteId)).toContain('precision-recall-f1');
+    expect((await retriever.search('difference between precison and recal', { k: 3 })).map((passage) => passage.noteId)).toContain('precision-recall-f1');
     expect((await retriever.search('how does kmeans pick clusters', { k: 3 })).map((passage) => passage.noteId)).toContain('clustering-kmeans-dbscan');
     // A real English word the notes do not use is left alone.
     expect(retriever.repairSpelling('sourdough bread')).toBe('sourdough bread');

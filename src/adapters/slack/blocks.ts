@@ -88,7 +88,7 @@ function scoreBlock(score: number): types.ContextBlock {
 
 function imageBlocks(reply: Reply): KnownBlock[] {
   // Charts are local PNGs; Block Kit images need a public URL or an uploaded file. See docs/slack.md.
-  return reply.images.map((image) => ({ type: 'context', elements: [mrkdwn(`:bar_chart: ${escapeSlackText(image.alt)}`)] }));
+  return reply.images.map((image) => ({ type: 'context', elements: [mrkdwn(`:bar_chart: _${escapeSlackText(image.alt)}: the chart is not shown in Slack; the numbers are above._`)] }));
 }
 
 /** Action ids must be unique inside one actions block: repeats get a `:n` suffix, read back by `actionIdOf`. */

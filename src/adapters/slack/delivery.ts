@@ -7,7 +7,7 @@ import { hasCollapsedSections, renderReply, type RenderOptions, type SlackMessag
 import { describeError, newReferenceId } from './errors.js';
 import { platformErrorCode } from './payloads.js';
 import type { FairPostQueue } from './postQueue.js';
-import { threadMetadata, type SessionThreads } from './threads.js';
+import { THREAD_BLOCK_ID, threadMetadata, type SessionThreads } from './threads.js';
 
 /** Where the replies to one incoming Slack message go. */
 export interface ReplyTarget {
@@ -34,6 +34,12 @@ export interface DeliveryDeps {
 }
 
 const postedSchema = z.object({ ts: z.string().min(1) });
+
+/** A thread parent carries a block id that says "answers go here" (see threads.ts). */
+function markThreadParent(message: SlackMessage): SlackMessage {
+  const [first, ...rest] = message.blocks;
+  return first ? { ...message, blocks: [{ ...first, block_id: THREAD_BLOCK_ID }, ...rest] } : message;
+}
 
 export function isPrivateReply(reply: Reply): boolean {
   // `/coach progress` is personal even if a caller forgets to mark it private.
@@ -81,7 +87,8 @@ export class SlackDelivery {
       let firstTs: string | undefined;
       for (const message of messages) {
         const parent = opensThread && firstTs === undefined;
-        const ts = await this.postMessage(channelId, message, threadTs ?? (opensThread ? firstTs : undefined), parent ? threadMetadata(reply.sessionRef) : undefined);
+        const marked = parent ? markThreadParent(message) : message;
+        const ts = await this.postMessage(channelId, marked, threadTs ?? (opensThread ? firstTs : undefined), parent ? threadMetadata(reply.sessionRef) : undefined);
         if (parent) this.deps.threads.remember(channelId, ts);
         firstTs ??= ts;
       }

@@ -19,3 +19,14 @@ export interface QuizPort {
 export interface ChartRenderer {
   renderProgress(userId: string, report: ProgressReport): Promise<string | undefined>;
 }
+
+/** The LLM as interviewer: sharper follow-ups and answers to clarifying questions. Optional. */
+export interface InterviewerPort {
+  /** A follow-up question aimed at the missed points; undefined to use the rubric's own. */
+  followUp(input: { question: string; missedPoints: string[]; answer: string; userId: string }): Promise<string | undefined>;
+  /**
+   * Within a system-design phase, answers the candidate's clarifying questions from the scenario
+   * (the interviewer's private notes), without giving away the solution. Undefined when unavailable.
+   */
+  clarify(input: { question: string; phase: string; phasePrompt: string; candidateMessage: string; scenarioNotes: string; userId: string }): Promise<string | undefined>;
+}

@@ -273,7 +273,16 @@ export class FakeSlack {
         return { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'mle-coach', team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId };
       case 'chat.postMessage': {
         const ts = this.nextTs();
-        const message = { type: 'message', user: this.botUserId, bot_id: this.botId, text: params.text, ts, thread_ts: params.thread_ts, ...(params.metadata ? { metadata: params.metadata } : {}) };
+        const message = {
+          type: 'message',
+          user: this.botUserId,
+          bot_id: this.botId,
+          text: params.text,
+          ts,
+          thread_ts: params.thread_ts,
+          ...(params.blocks ? { blocks: params.blocks } : {}),
+          ...(params.metadata ? { metadata: params.metadata } : {}),
+        };
         this.posted.set(ts, message);
         return { ok: true, channel: params.channel, ts, message };
       }

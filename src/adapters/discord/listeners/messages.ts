@@ -1,4 +1,4 @@
-import type { Message } from 'discord.js';
+import type { Message, SendableChannels } from 'discord.js';
 import { reply } from '../../../core/model/message.js';
 import { deliverReplies, sendReply } from '../delivery.js';
 import { askEngine, settlesWithin } from '../engine-call.js';
@@ -6,6 +6,8 @@ import { describeDiscordError } from '../errors.js';
 import { messageToIncoming, stripBotMention } from '../incoming.js';
 import type { DiscordRuntime } from '../runtime.js';
 import { ChannelSink, DirectMessageSink } from '../sinks.js';
+
+const TYPING_RENEW_MS = 8_000;
 
 /** Which messages are meant for the bot, and as what. */
 type Addressed = { kind: 'ignore' } | { kind: 'text'; inBotThread: boolean } | { kind: 'unreadable'; threadId: string };
@@ -47,9 +49,7 @@ export async function onMessage(message: Message, runtime: DiscordRuntime): Prom
   }
   const text = stripBotMention(message.content, runtime.botId, roleId);
   const pending = askEngine(runtime.engine, messageToIncoming(message, text), runtime.logger, false);
-  if (!(await settlesWithin(pending, runtime.typingAfterMs))) {
-    await message.channel.sendTyping().catch((error: unknown) => runtime.logger.debug({ error: describeDiscordError(error) }, 'discord: typing indicator failed'));
-  }
+  await showTypingUntil(message.channel, pending, runtime);
   const replies = await pending;
   // In channels the first reply quotes the user's message; in threads and DMs the flow is obvious.
   const primary = new ChannelSink(message.channel, addressed.inBotThread || !message.inGuild() ? undefined : message.id);
@@ -64,6 +64,14 @@ export async function onMessage(message: Message, runtime: DiscordRuntime): Prom
     },
     runtime,
   );
+}
+
+/** "typing..." lasts about 10 s on Discord: renewed while a slow answer is being graded. */
+async function showTypingUntil(channel: SendableChannels, pending: Promise<unknown>, runtime: DiscordRuntime): Promise<void> {
+  if (await settlesWithin(pending, runtime.typingAfterMs)) return;
+  do {
+    await channel.sendTyping().catch((error: unknown) => runtime.logger.debug({ error: describeDiscordError(error) }, 'discord: typing indicator failed'));
+  } while (!(await settlesWithin(pending, TYPING_RENEW_MS)));
 }
 
 function contentIntentNote(botName: string) {
