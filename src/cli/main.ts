@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { hasDiscord, hasSlack, type Config } from '../config/schema.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig, redactSecrets } from '../config/load.js';
 import { createLogger } from '../app/logger.js';
 import { kbCheck, kbStats, type Output } from './kb.js';
 
@@ -16,7 +16,7 @@ Usage:
   mle-coach ask --input FILE --json        JSON Lines of {"q": ...}
   mle-coach grade [--input FILE] [--json]  JSON Lines in (file or stdin), one JSON line out per input
   mle-coach kb build|check|stats [--json]
-  mle-coach discord register     register the /coach slash command
+  mle-coach discord register [--clear]   register (or clear) the /coach slash command
   mle-coach help | --version
 `;
 
@@ -83,9 +83,16 @@ export async function run(argv: string[]): Promise<number> {
     case 'discord': {
       if (flags.rest[0] !== 'register') break;
       const { registerDiscordCommands } = await import('../adapters/discord/register.js');
-      await registerDiscordCommands(config);
-      io.out('Registered the /coach command.\n');
-      return 0;
+      const clear = flags.rest.includes('--clear');
+      try {
+        const result = await registerDiscordCommands(config, { clear });
+        const where = result.scope === 'guild' ? `in guild ${result.guildId ?? ''} (visible now)` : 'globally (may take up to an hour to appear)';
+        io.out(`${clear ? 'Cleared' : 'Registered'} /coach ${where}.\n`);
+        return 0;
+      } catch (error) {
+        io.err(`Could not register the Discord commands: ${redactSecrets(error instanceof Error ? error.message : String(error), config)}\n`);
+        return 1;
+      }
     }
     default:
       break;

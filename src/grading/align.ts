@@ -1,5 +1,5 @@
 import type { WordVectors } from '../core/ports/embedder.js';
-import type { AnalyzedText, Token } from './analyze.js';
+import { matchStem, type AnalyzedText, type Token } from './analyze.js';
 import { pointScore } from './calibration.js';
 import { areSynonyms, SYNONYM_CREDIT } from './synonyms.js';
 import type { PreparedItem, PreparedRubric, PreparedVariant, SoftMatch } from './prepare.js';
@@ -92,6 +92,12 @@ function softMatches(prepared: PreparedRubric, token: Token, vectors: WordVector
       if (credit > 0) matches.push({ term: index, credit, lexical: false });
     }
   });
+  // "hashmap" for the rubric's "hash map".
+  for (const term of prepared.compounds.get(token.word) ?? []) {
+    const existing = matches.find((match) => match.term === term);
+    if (existing) Object.assign(existing, { credit: 1, lexical: true });
+    else matches.push({ term, credit: 1, lexical: true });
+  }
   if (looksLikeAcronym(token.word, rank, token.upper)) {
     for (const term of prepared.acronymRuns.get(token.word) ?? []) {
       const existing = matches.find((match) => match.term === term);
@@ -121,6 +127,13 @@ export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, v
     const exact = prepared.termByStem.get(token.stem);
     if (exact !== undefined) add(exact, token, 1, true);
     for (const match of softMatches(prepared, token, vectors)) add(match.term, token, match.credit, match.lexical);
+  }
+  // Rubric compounds written as two words: "dataset" <- "data set".
+  for (let i = 0; i + 1 < answer.tokens.length; i += 1) {
+    const [first, second] = [answer.tokens[i] as Token, answer.tokens[i + 1] as Token];
+    if (first.sentence !== second.sentence || first.slot + 1 !== second.slot) continue;
+    const term = prepared.termByStem.get(matchStem(`${first.word}${second.word}`));
+    if (term !== undefined && prepared.terms[term]?.word === `${first.word}${second.word}`) add(term, first, 1, true);
   }
   // Rubric acronyms spelled out in the answer: "pr auc" <- "precision-recall AUC".
   for (const termIndex of prepared.acronymTerms) {

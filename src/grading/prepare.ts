@@ -56,6 +56,8 @@ export interface PreparedRubric {
   /** Initials of runs of adjacent rubric words -> the terms of those runs ("fpr" -> false, positive, rate). */
   acronymRuns: ReadonlyMap<string, readonly number[]>;
   acronymTerms: readonly number[];
+  /** Two adjacent rubric words written as one ("hash map" -> "hashmap") -> their terms. */
+  compounds: ReadonlyMap<string, readonly number[]>;
   /** Initials -> stems of the rubric runs they abbreviate ("tp" -> "true posit"): how short acronyms may be spelled out. */
   expansions: ReadonlyMap<string, ReadonlySet<string>>;
   /** answer word -> soft matches (typo, vector, acronym) against this rubric's terms. */
@@ -107,6 +109,7 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
   const termByStem = new Map<string, number>();
   const acronymRuns = new Map<string, number[]>();
   const expansions = new Map<string, Set<string>>();
+  const compounds = new Map<string, number[]>();
 
   const termOf = (use: RawUse): number => {
     let index = termByStem.get(use.stem);
@@ -132,6 +135,10 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
       const runs = rawUses(text);
       for (const run of runs) {
         const ids = run.map(termOf);
+        for (let i = 0; i + 1 < run.length; i += 1) {
+          const joined = `${(run[i] as RawUse).word}${(run[i + 1] as RawUse).word}`;
+          if (joined.length >= 6 && /^[a-z]+$/.test(joined)) compounds.set(joined, [ids[i] as number, ids[i + 1] as number]);
+        }
         for (let length = 2; length <= Math.min(5, run.length); length += 1) {
           for (let start = 0; start + length <= run.length; start += 1) {
             if (length < MIN_FREE_ACRONYM && start > 0) continue;
@@ -196,6 +203,7 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
     acronymRuns,
     acronymTerms,
     expansions,
+    compounds,
     softCache: new Map(),
   };
 }
