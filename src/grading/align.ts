@@ -1,7 +1,7 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import { matchStem, type AnalyzedText, type Token } from './analyze.js';
 import { pointScore } from './calibration.js';
-import { areSynonyms, SYNONYM_CREDIT } from './synonyms.js';
+import { areSynonyms, hasSynonyms, SYNONYM_CREDIT } from './synonyms.js';
 import type { PreparedItem, PreparedRubric, PreparedVariant, SoftMatch } from './prepare.js';
 import { ACRONYM_CREDIT, areAntonyms, initials, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, softCredit, typoCredit } from './wordMatch.js';
 
@@ -72,13 +72,14 @@ function softMatches(prepared: PreparedRubric, token: Token, vectors: WordVector
   // Question words in the answer may still match themselves exactly, but do not soft-match others.
   const echo = prepared.questionStems.has(token.stem);
   const answerFacts = { word: token.word, stem: token.stem, rank };
+  const synonymous = hasSynonyms(token.stem);
   prepared.terms.forEach((term, index) => {
     if (term.stem === token.stem) return;
     if (sameRoot(term.word, token.word)) {
       matches.push({ term: index, credit: 1, lexical: true });
       return;
     }
-    if (areSynonyms(term.stem, token.stem)) {
+    if (synonymous && areSynonyms(term.stem, token.stem)) {
       matches.push({ term: index, credit: SYNONYM_CREDIT, lexical: true });
       return;
     }
@@ -87,9 +88,9 @@ function softMatches(prepared: PreparedRubric, token: Token, vectors: WordVector
       matches.push({ term: index, credit: typo, lexical: true });
       return;
     }
-    if (!echo && vector && term.vector && !areAntonyms(term.word, token.word)) {
+    if (!echo && vector && term.vector) {
       const credit = softCredit(dot(vector, term.vector), rank, term.rank);
-      if (credit > 0) matches.push({ term: index, credit, lexical: false });
+      if (credit > 0 && !areAntonyms(term.word, token.word)) matches.push({ term: index, credit, lexical: false });
     }
   });
   // "hashmap" for the rubric's "hash map".
@@ -132,8 +133,9 @@ export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, v
   for (let i = 0; i + 1 < answer.tokens.length; i += 1) {
     const [first, second] = [answer.tokens[i] as Token, answer.tokens[i + 1] as Token];
     if (first.sentence !== second.sentence || first.slot + 1 !== second.slot) continue;
-    const term = prepared.termByStem.get(matchStem(`${first.word}${second.word}`));
-    if (term !== undefined && prepared.terms[term]?.word === `${first.word}${second.word}`) add(term, first, 1, true);
+    const joined = `${first.word}${second.word}`;
+    const term = joined.length >= 6 ? prepared.termByStem.get(matchStem(joined)) : undefined;
+    if (term !== undefined) add(term, first, 1, true);
   }
   // Rubric acronyms spelled out in the answer: "pr auc" <- "precision-recall AUC".
   for (const termIndex of prepared.acronymTerms) {

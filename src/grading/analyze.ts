@@ -108,9 +108,17 @@ export function spellingKey(word: string): string {
     .replace(/(?<=\p{L}{3})tre(s)?$/u, 'ter$1');
 }
 
+const matchStems = new Map<string, string>();
+
 /** Stem used for matching: spelling-normalised, then Porter-stemmed. */
 export function matchStem(word: string): string {
-  return stem(spellingKey(word));
+  let value = matchStems.get(word);
+  if (value === undefined) {
+    value = stem(spellingKey(word));
+    if (matchStems.size >= 100_000) matchStems.clear();
+    matchStems.set(word, value);
+  }
+  return value;
 }
 
 function isContent(word: string): boolean {

@@ -125,9 +125,10 @@ export class OfflineGrader implements Grader {
   }
 
   /**
-   * True when the sentences that look like a misconception match a key point at least as well:
-   * misconceptions are usually a correct point with two things swapped ("boosting reduces
-   * variance"), and the same words in a correct sentence must not cost a penalty.
+   * True when the sentences that look like a misconception match some key point better: a
+   * misconception is often a correct point with two things swapped ("boosting reduces variance"),
+   * and a correct sentence that shares its words must not cost a penalty. On a tie the
+   * misconception stands.
    */
   private statesAPointInstead(alignment: Alignment, match: ItemCoverage): boolean {
     if (match.firstSentence === undefined || match.lastSentence === undefined) return false;

@@ -8,6 +8,8 @@ export interface SelfCheckReport {
   questionId: string;
   /** Score of the rubric's own model answer (should be >= 85). */
   modelAnswer: number;
+  /** Misconceptions detected in the model answer (should be none). */
+  modelAnswerMisconceptions: string[];
   /** Each misconception stated alone (should score <= 30 and be detected). */
   misconceptions: { text: string; score: number; detected: boolean }[];
   /** An evasive answer (should score <= 5). */
@@ -31,5 +33,12 @@ export async function selfCheck(question: Question, grader: Grader): Promise<Sel
   }
   const evasive = await grade(EVASIVE_ANSWER);
   const echo = await grade(question.question);
-  return { questionId: question.id, modelAnswer: model.score, misconceptions, evasive: evasive.score, echo: echo.score };
+  return {
+    questionId: question.id,
+    modelAnswer: model.score,
+    modelAnswerMisconceptions: model.misconceptions.map((item) => item.text),
+    misconceptions,
+    evasive: evasive.score,
+    echo: echo.score,
+  };
 }

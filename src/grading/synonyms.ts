@@ -56,6 +56,11 @@ GROUPS.forEach((group, index) => {
   }
 });
 
+/** True when the stem has listed synonyms (a cheap test before comparing pairs). */
+export function hasSynonyms(stem: string): boolean {
+  return GROUP_OF.has(stem);
+}
+
 /** True when the two stems are listed as synonyms. */
 export function areSynonyms(stemA: string, stemB: string): boolean {
   if (stemA === stemB) return false;

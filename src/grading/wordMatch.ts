@@ -137,12 +137,14 @@ export interface WordFacts {
  */
 export function typoCredit(reference: WordFacts, answer: WordFacts): number {
   const budget = typoBudget(reference.word);
-  if (budget === 0 || answer.word.length < 4 || /\d/.test(answer.word) || /\d/.test(reference.word)) return 0;
+  if (budget === 0 || answer.word.length < 4) return 0;
+  if (!mayBeWithin(letterMask(reference.word), letterMask(answer.word), budget) && !mayBeWithin(letterMask(reference.stem), letterMask(answer.stem), budget)) return 0;
+  const close =
+    (Math.abs(reference.word.length - answer.word.length) <= budget && editDistance(reference.word, answer.word, budget) <= budget) ||
+    (reference.stem.length >= 5 && Math.abs(reference.stem.length - answer.stem.length) <= budget && editDistance(reference.stem, answer.stem, budget) <= budget);
+  if (!close || /\d/.test(answer.word) || /\d/.test(reference.word)) return 0;
   if (answer.rank !== undefined && reference.rank !== undefined && answer.rank < COMMON_RANK && reference.rank < COMMON_RANK) return 0;
-  if (areAntonyms(reference.word, answer.word)) return 0;
-  if (editDistance(reference.word, answer.word, budget) <= budget) return TYPO_CREDIT;
-  if (reference.stem.length >= 5 && editDistance(reference.stem, answer.stem, budget) <= budget) return TYPO_CREDIT;
-  return 0;
+  return areAntonyms(reference.word, answer.word) ? 0 : TYPO_CREDIT;
 }
 
 /**
@@ -151,13 +153,37 @@ export function typoCredit(reference: WordFacts, answer: WordFacts): number {
  */
 export function sameRoot(a: string, b: string): boolean {
   const [base, derived] = a.length <= b.length ? [a, b] : [b, a];
-  if (base.length < 4 || derived.length - base.length > 4) return false;
-  return (
-    derived === `${base}ly` ||
-    derived === `${base}ally` ||
-    (base.endsWith('y') && derived === `${base.slice(0, -1)}ily`) ||
-    (base.endsWith('le') && derived === `${base.slice(0, -1)}y`)
-  );
+  const extra = derived.length - base.length;
+  if (base.length < 4 || extra > 4 || extra === 1 || extra === 3) return false;
+  if (extra === 2) {
+    if (derived.startsWith(base) && derived.endsWith('ly')) return true;
+    // easy -> easily
+    return base.endsWith('y') && derived.endsWith('ily') && derived.startsWith(base.slice(0, -1));
+  }
+  if (extra === 4) return derived.startsWith(base) && derived.endsWith('ally');
+  // simple -> simply
+  return base.endsWith('le') && derived.endsWith('ly') && derived.startsWith(base.slice(0, -2)) && derived.charCodeAt(derived.length - 3) === base.charCodeAt(base.length - 3);
+}
+
+/** Bit per letter a-z that occurs in the word: a cheap lower bound on edit distance. */
+export function letterMask(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i += 1) {
+    const code = word.charCodeAt(i) - 97;
+    if (code >= 0 && code < 26) mask |= 1 << code;
+  }
+  return mask;
+}
+
+function bitCount(value: number): number {
+  let v = value - ((value >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** False when the words differ in more letters than `budget` edits could explain (each edit adds or drops at most two letter kinds). */
+export function mayBeWithin(maskA: number, maskB: number, budget: number): boolean {
+  return bitCount(maskA ^ maskB) <= 2 * budget;
 }
 
 /**

@@ -27,6 +27,18 @@ export interface LexicalHit {
   score: number;
 }
 
+/** Everything a LexicalIndex holds, as plain JSON (persisted beside the vector index). */
+export interface LexicalSnapshot {
+  params: Bm25Params;
+  lengths: number[];
+  /** [term, docs, weighted term frequencies] (arrays parse much faster than a 4k-key object) */
+  postings: [string, number[], number[]][];
+  /** [surface word, replacement, frequency] */
+  surface: [string, string, number][];
+  /** Per document: stems of the title (with tags) and heading fields. */
+  topics: string[][];
+}
+
 export class LexicalIndex {
   /** stem -> postings as parallel arrays of doc number and weighted term frequency. */
   private readonly postings = new Map<string, { docs: number[]; tfs: number[] }>();
@@ -37,48 +49,88 @@ export class LexicalIndex {
    * -> the text to search instead and how common it is, for spelling repair.
    */
   private readonly surface = new Map<string, { replacement: string; frequency: number }>();
-  /** Every stem each document contains (any field), for coverage. */
-  private readonly docStems: Set<string>[];
+  /** Stems of each document's title and heading: what it is about. */
+  private readonly topics: Set<string>[];
 
-  constructor(
-    documents: readonly LexicalFields[],
-    private readonly params: Bm25Params = DEFAULT_BM25,
+  private constructor(
+    private readonly params: Bm25Params,
+    lengths: readonly number[],
+    postings: Iterable<[string, { docs: number[]; tfs: number[] }]>,
+    surface: Iterable<[string, { replacement: string; frequency: number }]>,
+    topics: readonly (readonly string[])[],
   ) {
-    this.lengths = new Float64Array(documents.length);
-    this.docStems = documents.map(() => new Set<string>());
+    this.lengths = Float64Array.from(lengths);
+    for (const [term, posting] of postings) this.postings.set(term, posting);
+    for (const [word, entry] of surface) this.surface.set(word, entry);
+    this.topics = topics.map((stems) => new Set(stems));
+    let total = 0;
+    for (const length of this.lengths) total += length;
+    this.averageLength = this.lengths.length > 0 ? total / this.lengths.length : 1;
+  }
+
+  static build(documents: readonly LexicalFields[], params: Bm25Params = DEFAULT_BM25): LexicalIndex {
+    const postings = new Map<string, { docs: number[]; tfs: number[] }>();
+    const lengths: number[] = [];
+    const topics: string[][] = [];
     const surfaceWords = new Map<string, string>();
     documents.forEach((document, doc) => {
       const counts = new Map<string, number>();
-      const addField = (text: string, boost: number) => {
+      let length = 0;
+      const addField = (text: string, boost: number): string[] => {
         const stems = contentStems(text);
         for (const term of stems) counts.set(term, (counts.get(term) ?? 0) + boost);
-        this.lengths[doc] = (this.lengths[doc] as number) + stems.length * boost;
+        length += stems.length * boost;
+        return stems;
       };
-      addField(document.title, params.titleBoost);
-      addField(document.heading, params.headingBoost);
+      const title = addField(document.title, params.titleBoost);
+      const heading = addField(document.heading, params.headingBoost);
       addField(document.body, 1);
+      lengths.push(length);
+      topics.push([...new Set([...title, ...heading])]);
       for (const [term, tf] of counts) {
-        let posting = this.postings.get(term);
+        let posting = postings.get(term);
         if (!posting) {
           posting = { docs: [], tfs: [] };
-          this.postings.set(term, posting);
+          postings.set(term, posting);
         }
         posting.docs.push(doc);
         posting.tfs.push(tf);
-        this.docStems[doc]?.add(term);
       }
       for (const word of words(`${document.title} ${document.heading} ${document.body}`)) {
         for (const part of word.split('-')) if (/^[a-z]{3,}$/.test(part) && !isStopWord(part)) surfaceWords.set(part, part);
         if (/^[a-z0-9]+(?:-[a-z0-9]+)+$/.test(word)) surfaceWords.set(word.replace(/-/g, ''), word);
       }
     });
-    let total = 0;
-    for (const length of this.lengths) total += length;
-    this.averageLength = documents.length > 0 ? total / documents.length : 1;
+    const surface: [string, { replacement: string; frequency: number }][] = [];
     for (const [word, replacement] of surfaceWords) {
-      const frequency = Math.min(...contentStems(replacement).map((term) => this.documentFrequency(term)));
-      this.surface.set(word, { replacement, frequency: Number.isFinite(frequency) ? frequency : 0 });
+      const frequency = Math.min(...contentStems(replacement).map((term) => postings.get(term)?.docs.length ?? 0));
+      surface.push([word, { replacement, frequency: Number.isFinite(frequency) ? frequency : 0 }]);
     }
+    return new LexicalIndex(params, lengths, postings, surface, topics);
+  }
+
+  static fromSnapshot(snapshot: LexicalSnapshot): LexicalIndex {
+    return new LexicalIndex(
+      snapshot.params,
+      snapshot.lengths,
+      snapshot.postings.map(([term, docs, tfs]): [string, { docs: number[]; tfs: number[] }] => [term, { docs, tfs }]),
+      snapshot.surface.map(([word, replacement, frequency]): [string, { replacement: string; frequency: number }] => [word, { replacement, frequency }]),
+      snapshot.topics,
+    );
+  }
+
+  snapshot(): LexicalSnapshot {
+    return {
+      params: this.params,
+      lengths: Array.from(this.lengths),
+      postings: [...this.postings].map(([term, { docs, tfs }]) => [term, docs, tfs]),
+      surface: [...this.surface].map(([word, { replacement, frequency }]) => [word, replacement, frequency]),
+      topics: this.topics.map((stems) => [...stems]),
+    };
+  }
+
+  topicStemsOf(doc: number): ReadonlySet<string> {
+    return this.topics[doc] ?? new Set();
   }
 
   get size(): number {
@@ -100,8 +152,20 @@ export class LexicalIndex {
     return this.postings.has(term);
   }
 
-  stemsOf(doc: number): ReadonlySet<string> {
-    return this.docStems[doc] ?? new Set();
+  /** Whether a document contains a stem in any field (postings are sorted by doc: binary search). */
+  contains(doc: number, term: string): boolean {
+    const docs = this.postings.get(term)?.docs;
+    if (!docs) return false;
+    let low = 0;
+    let high = docs.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const value = docs[middle] as number;
+      if (value === doc) return true;
+      if (value < doc) low = middle + 1;
+      else high = middle - 1;
+    }
+    return false;
   }
 
   /** Ranked documents with a positive score, best first. */

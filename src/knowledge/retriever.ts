@@ -5,7 +5,8 @@ import type { Passage, Retriever, SearchOptions } from '../core/ports/retriever.
 import { contentStems, isStopWord, stem, words } from '../text/tokenize.js';
 import { chunksOf, denseUnits, type DenseUnit, type KnowledgeChunk } from './chunks.js';
 import { openDenseIndex, type DenseIndex, type DenseIndexMeta } from './denseIndex.js';
-import { DEFAULT_BM25, LexicalIndex, type Bm25Params } from './lexicalIndex.js';
+import { DEFAULT_BM25, type Bm25Params, type LexicalIndex } from './lexicalIndex.js';
+import { openLexicalIndex } from './lexicalStore.js';
 import type { KnowledgeBase } from './types.js';
 
 /**
@@ -105,25 +106,19 @@ export interface OpenRetrieverOptions {
 
 export class HybridRetriever implements ScoringRetriever {
   private readonly tuning: RetrieverTuning;
-  private readonly lexical: LexicalIndex;
-  /** Stems of each chunk's note title, tags and heading. */
-  private readonly topicStems: Set<string>[];
 
   constructor(
     private readonly chunks: readonly KnowledgeChunk[],
+    /** BM25 over the same chunks, in the same order. */
+    private readonly lexical: LexicalIndex,
     /** Label -> chunk index for the vector index. */
     private readonly units: readonly DenseUnit[],
     private readonly embedder: Embedder,
     /** Undefined when the embedder failed while building: search is then lexical only. */
     private readonly dense: DenseIndex | undefined,
-    private readonly options: { words?: WordVectors; log?: Logger; tuning?: Partial<RetrieverTuning> } = {},
+    private readonly options: { words?: WordVectors; log?: Logger; tuning?: Partial<RetrieverTuning>; lexicalOrigin?: 'built' | 'loaded' } = {},
   ) {
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
-    this.lexical = new LexicalIndex(
-      chunks.map((chunk) => ({ title: `${chunk.title} ${chunk.tags.join(' ')}`, heading: chunk.section, body: chunk.text })),
-      this.tuning,
-    );
-    this.topicStems = chunks.map((chunk) => new Set(contentStems(`${chunk.title} ${chunk.tags.join(' ')} ${chunk.section}`)));
   }
 
   /** How the vector index was obtained on this start, or undefined when dense search is off. */
@@ -133,6 +128,11 @@ export class HybridRetriever implements ScoringRetriever {
 
   get size(): number {
     return this.chunks.length;
+  }
+
+  /** Whether the BM25 index was built on this start or loaded from `<dataDir>/index/`. */
+  get lexicalOrigin(): 'built' | 'loaded' {
+    return this.options.lexicalOrigin ?? 'built';
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<Passage[]> {
@@ -175,8 +175,8 @@ export class HybridRetriever implements ScoringRetriever {
     });
     const weights = this.weigh(stems);
     const totalWeight = weights.reduce((sum, term) => sum + term.weight, 0);
-    const shareIn = (present: ReadonlySet<string> | undefined) =>
-      totalWeight > 0 && present ? weights.reduce((sum, term) => sum + (present.has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
+    const shareIn = (has: (term: string) => boolean) =>
+      totalWeight > 0 ? weights.reduce((sum, term) => sum + (has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
     denseHits.forEach((hit, index) => {
       const value = entry(hit.label);
       value.denseRank = index + 1;
@@ -198,8 +198,8 @@ export class HybridRetriever implements ScoringRetriever {
           path: chunk.path,
           text: chunk.text,
           ...signals,
-          coverage: shareIn(this.lexical.stemsOf(doc)),
-          headingCoverage: shareIn(this.topicStems[doc]),
+          coverage: shareIn((term) => this.lexical.contains(doc, term)),
+          headingCoverage: shareIn((term) => this.lexical.topicStemsOf(doc).has(term)),
         };
       });
   }
@@ -273,11 +273,20 @@ export async function openRetriever(options: OpenRetrieverOptions): Promise<Hybr
   const { knowledge, dataDir, embedder, log } = options;
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const chunks = chunksOf(knowledge);
+  const indexDir = join(dataDir, 'index');
+  const lexical = openLexicalIndex({
+    dir: indexDir,
+    contentHash: knowledge.contentHash,
+    chunkIds: chunks.map((chunk) => chunk.id),
+    documents: chunks.map((chunk) => ({ title: `${chunk.title} ${chunk.tags.join(' ')}`, heading: chunk.section, body: chunk.text })),
+    params: { k1: tuning.k1, b: tuning.b, titleBoost: tuning.titleBoost, headingBoost: tuning.headingBoost },
+    ...(log ? { log } : {}),
+  });
   const units = denseUnits(chunks, tuning.windowSentences);
   let dense: DenseIndex | undefined;
   try {
     dense = await openDenseIndex({
-      dir: join(dataDir, 'index'),
+      dir: indexDir,
       embedder,
       contentHash: knowledge.contentHash,
       chunks: units.map((unit) => ({ id: unit.id, text: unit.text })),
@@ -287,7 +296,8 @@ export async function openRetriever(options: OpenRetrieverOptions): Promise<Hybr
   } catch (error) {
     log?.warn({ err: (error as Error).message, embedder: embedder.id }, 'vector index unavailable; search is lexical only');
   }
-  return new HybridRetriever(chunks, units, embedder, dense, {
+  return new HybridRetriever(chunks, lexical.index, units, embedder, dense, {
+    lexicalOrigin: lexical.origin,
     ...(options.words ? { words: options.words } : {}),
     ...(log ? { log } : {}),
     ...(options.tuning ? { tuning: options.tuning } : {}),

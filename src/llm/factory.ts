@@ -6,6 +6,7 @@ import type { Answerer, Retriever } from '../core/ports/retriever.js';
 import { LlmAnswerer } from './answerer.js';
 import { chatSettings, createChatModel, DailyBudget } from './chat.js';
 import { LlmGrader } from './grader.js';
+import { LlmInterviewer, loadInterviewerPrompt } from './interviewer.js';
 import { loadPrompt } from './prompts.js';
 
 /** One per-user daily budget shared by grading and answers of the same config. */
@@ -47,7 +48,19 @@ export function createLlmAnswerer(config: Config, offline: Answerer, retriever: 
   });
 }
 
-/** Placeholder until the LLM interviewer lands: rubric follow-ups, no clarifying answers. */
-export function createLlmInterviewer(_config: Config, _logger: Logger): InterviewerPort | undefined {
-  return undefined;
+/**
+ * The LLM interviewer (follow-ups and answers to clarifying questions), sharing the per-user budget.
+ * Undefined without an LLM; throws when prompts/follow-up.md or prompts/clarify.md is missing or invalid.
+ */
+export function createLlmInterviewer(config: Config, logger: Logger): InterviewerPort | undefined {
+  if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) return undefined;
+  const settings = chatSettings(config);
+  return new LlmInterviewer({
+    model: createChatModel(settings),
+    modelName: settings.model,
+    prompts: { followUp: loadInterviewerPrompt('follow-up'), clarify: loadInterviewerPrompt('clarify') },
+    logger,
+    budget: budgetFor(config),
+    maxInputChars: config.MLE_COACH_MAX_ANSWER_CHARS,
+  });
 }

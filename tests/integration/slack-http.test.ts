@@ -86,6 +86,12 @@ describe('GIVEN the Slack app in HTTP mode', () => {
     await waitUntil(() => rig.engine.received.length === 1, 'the one valid request reached the engine');
   });
 
+  it('WHEN Slack verifies the request URL THEN the app echoes the challenge', async () => {
+    const response = await event({ token: 'deprecated', challenge: 'challenge-123', type: 'url_verification' });
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('challenge-123');
+  });
+
   it('WHEN grading is slow THEN the slash command is acknowledged at once and the reply follows when grading ends', async () => {
     const grading = gate();
     rig.engine.script = async () => {
@@ -369,6 +375,19 @@ describe('GIVEN a mock interview started with /coach in a channel', () => {
 });
 
 describe('GIVEN Slack settings', () => {
+  it('WHEN the app-level token is refused THEN startSlack fails with a clear Socket Mode error', async () => {
+    const fake = await FakeSlack.start();
+    try {
+      const config = { ...slackConfig(fake, 'socket'), SLACK_APP_TOKEN: 'xapp-not-the-token' };
+      await expect(startSlack(testContext(config, new ScriptedEngine(), new RecordingLogger()), FAST)).rejects.toMatchObject({
+        id: 'slack.socket',
+        message: expect.stringContaining('invalid_auth'),
+      });
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('WHEN the bot token is rejected THEN startSlack fails with a clear error and no token in it', async () => {
     const fake = await FakeSlack.start();
     try {

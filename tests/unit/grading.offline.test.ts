@@ -56,14 +56,13 @@ describe('OfflineGrader', () => {
       expect(score).toBeLessThanOrEqual(65);
     });
 
-    it('GIVEN partial dev-set answers WHEN graded THEN they land between the gated floor and the model answer', () => {
+    it('GIVEN partial dev-set answers WHEN graded THEN they score no more than the model answer and, on average, well above the gate', () => {
       for (const question of devQuestions()) {
         const model = grader.gradeNow(requestFor(question, question.rubric.modelAnswer)).score;
-        for (const answer of question.answers.filter((item) => item.kind === 'partial' && item.covers.length > 0)) {
-          const score = grader.gradeNow(requestFor(question, answer.text)).score;
-          expect(score, `${question.id}: ${answer.text}`).toBeGreaterThan(5);
-          expect(score, `${question.id}: ${answer.text}`).toBeLessThanOrEqual(model);
-        }
+        const partials = question.answers.filter((item) => item.kind === 'partial');
+        const scores = partials.map((answer) => grader.gradeNow(requestFor(question, answer.text)).score);
+        scores.forEach((score, index) => expect(score, `${question.id}: ${partials[index]?.text}`).toBeLessThanOrEqual(model));
+        expect(scores.reduce((sum, score) => sum + score, 0) / scores.length, question.id).toBeGreaterThan(25);
       }
     });
   });

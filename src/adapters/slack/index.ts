@@ -8,6 +8,7 @@ import { UserFacingError } from '../../shared/result.js';
 import { boltLogger, boltLogLevel } from './boltLogger.js';
 import { SlackDelivery } from './delivery.js';
 import { describeError } from './errors.js';
+import { platformErrorCode } from './payloads.js';
 import { registerActions } from './listeners/actions.js';
 import { registerAnswerForm } from './listeners/answerForm.js';
 import { registerCommands } from './listeners/commands.js';
@@ -58,7 +59,10 @@ async function whoAmI(botToken: string, clientOptions: webApi.WebClientOptions, 
     const client = new webApi.WebClient(botToken, clientOptions);
     return authTestSchema.parse(await client.auth.test());
   } catch (error) {
-    throw new UserFacingError('slack.auth', `Slack rejected SLACK_BOT_TOKEN (auth.test): ${redact(describeError(error))}`);
+    const code = platformErrorCode(error);
+    throw code
+      ? new UserFacingError('slack.auth', `Slack rejected SLACK_BOT_TOKEN (auth.test): ${code}`)
+      : new UserFacingError('slack.unreachable', `Could not reach the Slack Web API at ${clientOptions.slackApiUrl ?? 'https://slack.com/api/'}: ${redact(describeError(error))}`);
   }
 }
 
@@ -159,12 +163,21 @@ export async function startSlack(ctx: AppContext, options: SlackStartOptions = {
         ready = false;
       });
     }
-    await receiver.start();
+    try {
+      await receiver.start();
+    } catch (error) {
+      const code = platformErrorCode(error);
+      throw new UserFacingError('slack.socket', `Slack refused the Socket Mode connection (apps.connections.open): ${code ?? redact(describeError(error))}. Check SLACK_APP_TOKEN (xapp-, scope connections:write) and that Socket Mode is enabled for the app.`);
+    }
     socketClosed = new Promise((resolve) => socket.once('disconnected', () => resolve()));
   } else if (receiver instanceof HTTPReceiver) {
     const listen = { port: options.port ?? (mode.kind === 'http' ? mode.port : 3000), ...(options.host ? { host: options.host } : {}) };
-    const server = await receiver.start(listen);
-    port = (server.address() as AddressInfo | null)?.port;
+    try {
+      const server = await receiver.start(listen);
+      port = (server.address() as AddressInfo | null)?.port;
+    } catch (error) {
+      throw new UserFacingError('slack.listen', `Slack HTTP mode cannot listen on port ${listen.port}: ${describeError(error)}`);
+    }
   }
   ready = true;
   logger.info({ mode: mode.kind, port, bot: identity.user_id, team: identity.team_id }, 'slack adapter started');

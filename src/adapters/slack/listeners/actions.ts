@@ -20,7 +20,9 @@ async function whereClicked(payload: BlockActions, runtime: SlackRuntime): Promi
     return { channelId: await runtime.directChannel(payload.user.id), isDirect: true };
   }
   const isDirect = channelId.startsWith('D');
-  const threadTs = payload.message?.thread_ts ?? payload.container?.thread_ts ?? (isDirect ? undefined : (payload.message?.ts ?? payload.container?.message_ts));
+  // An ephemeral message cannot hold a thread: its buttons belong to the thread it was shown in, if any.
+  const ownThread = isDirect || payload.container?.is_ephemeral ? undefined : (payload.message?.ts ?? payload.container?.message_ts);
+  const threadTs = payload.message?.thread_ts ?? payload.container?.thread_ts ?? ownThread;
   return { channelId, isDirect, ...(threadTs ? { threadId: threadTs } : {}) };
 }
 
