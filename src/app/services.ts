@@ -27,8 +27,8 @@ export async function loadWordVectors(config: Config, logger: Logger): Promise<W
   return openWordVectors({ cacheDir: config.MLE_COACH_CACHE_DIR ? resolve(config.MLE_COACH_CACHE_DIR) : join(dataDir(config), 'cache'), log: logger });
 }
 
-export function createOfflineGrader(vectors: WordVectors): Grader {
-  return new OfflineGrader(vectors);
+export function createOfflineGrader(vectors: WordVectors, maxAnswerChars: number): Grader {
+  return new OfflineGrader(vectors, { maxAnswerChars });
 }
 
 export { rubricFromReference };

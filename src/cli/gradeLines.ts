@@ -67,7 +67,7 @@ export async function gradeLine(line: string, deps: GradeLineDeps, lineNumber: n
   }
   const input = parsed.data;
   let rubric: Rubric;
-  let questionText = input.question;
+  let questionText = input.question?.trim() ? input.question : undefined;
   if (input.questionId !== undefined) {
     const question = deps.question(input.questionId);
     if (!question) return { id, error: `line ${lineNumber}: questionId "${input.questionId}" is not in the question bank` };

@@ -126,7 +126,7 @@ async function grade(config: Config, flags: Flags): Promise<number> {
   const knowledge = loadKnowledgeBase(config, logger);
   const byId = new Map(knowledge.questions.map((question) => [question.id, question]));
   const vectors = await loadWordVectors(config, logger);
-  const offline = createOfflineGrader(vectors);
+  const offline = createOfflineGrader(vectors, config.MLE_COACH_MAX_ANSWER_CHARS);
   let grader = offline;
   if (config.OPENAI_API_KEY || config.OPENAI_BASE_URL) {
     const { createLlmGrader } = await import('../llm/factory.js');
@@ -159,7 +159,11 @@ async function ask(config: Config, flags: Flags): Promise<number> {
     const { createLlmAnswerer } = await import('../llm/factory.js');
     answerer = createLlmAnswerer(config, offline, retriever, logger);
   }
-  const k = flags.k && Number.isInteger(flags.k) && flags.k > 0 ? flags.k : 4;
+  if (flags.k !== undefined && !(Number.isInteger(flags.k) && flags.k >= 1 && flags.k <= 20)) {
+    io.err('-k takes a whole number from 1 to 20.\n');
+    return 2;
+  }
+  const k = flags.k ?? 4;
   const format = (query: string, answer: Awaited<ReturnType<typeof answerer.answer>>) =>
     flags.json
       ? JSON.stringify({ query, answer: answer.answer, covered: answer.covered, answeredBy: answer.answeredBy, sources: answer.sources.map((source) => ({ id: source.id, title: source.title, path: source.path, text: source.text, score: Number(source.score.toFixed(4)) })) })

@@ -76,6 +76,12 @@ export class CoachEngine implements Engine {
     return run;
   }
 
+  /** Whether this user's next free text is an answer (terminals collect multi-line answers then). */
+  answerState(userId: string): { awaiting: boolean; pendingChars: number; hintsUsed: number } {
+    const session = this.deps.store.activeSession(userId);
+    return { awaiting: Boolean(session), pendingChars: session?.pendingAnswer.length ?? 0, hintsUsed: session?.hintsUsed ?? 0 };
+  }
+
   async attachThread(sessionRef: string, conversation: Conversation): Promise<void> {
     const session = this.deps.store.getSession(sessionRef);
     if (!session) return;
@@ -106,12 +112,12 @@ export class CoachEngine implements Engine {
   }
 
   /** Returns the active session, expiring it first when it has been idle too long. */
-  private activeSession(userId: string): { session?: InterviewSession; expired: Reply[] } {
+  private async activeSession(userId: string): Promise<{ session?: InterviewSession; expired: Reply[] }> {
     const session = this.deps.store.activeSession(userId);
     if (!session) return { expired: [] };
     const idleMs = this.now().getTime() - session.updatedAt.getTime();
     if (idleMs > this.deps.options.sessionTtlMinutes * 60_000) {
-      const summary = this.flow.end(session, 'expired');
+      const summary = await this.flow.end(session, 'expired');
       return { expired: summary };
     }
     return { session, expired: [] };
@@ -131,7 +137,7 @@ export class CoachEngine implements Engine {
       return [];
     }
     const user = this.deps.store.ensureUser(message.userId, message.userName, now);
-    const { session, expired } = this.activeSession(message.userId);
+    const { session, expired } = await this.activeSession(message.userId);
     const replies = await this.dispatch(message, user, session);
     if (expired.length) {
       const note = infoReply('Your previous interview expired after being idle; its graded answers are saved. Here is its summary:', { private: true });
@@ -282,7 +288,7 @@ export class CoachEngine implements Engine {
       }
       areas.push(...found);
     }
-    const level = this.resolveLevel(flags.level, user);
+    const level = this.resolveLevel(flags.level ?? positional.slice(1).find((word) => (LEVELS as readonly string[]).includes(word.toLowerCase())), user);
     if (typeof level === 'object') return [errorReply(level.error)];
     const count = flags.questions ? Number(flags.questions) : 5;
     if (!Number.isInteger(count) || count < 1 || count > 10) return [errorReply('`--questions` takes a whole number from 1 to 10.')];
@@ -300,6 +306,7 @@ export class CoachEngine implements Engine {
       return this.deps.quiz.schedule(message, args.replace(/^schedule\s*/i, ''), { ...user });
     }
     if (args) return [errorReply('Use `quiz` for today\'s question, or `quiz schedule HH:MM [weekdays] [timezone] [tracks]` / `quiz schedule off` / `quiz schedule show`.')];
+    if (session?.kind === 'daily') return [infoReply("Today's question is still waiting for your answer:", { private: true }), ...this.flow.repeat(session)];
     if (session) return [infoReply('Finish or `end` your current interview first; then `quiz` gives you today\'s question.', { private: true }), ...this.flow.repeat(session)];
     // Today's personal question: one per local day, answered like an interview question.
     const today = localDay(this.now(), this.timezoneOf(user));

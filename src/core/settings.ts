@@ -31,7 +31,8 @@ export function settingsCommand(store: Store, user: UserRecord, args: string[], 
     case 'timezone':
     case 'tz': {
       const value = values[0];
-      if (!value || !isValidTimezone(value)) return [errorReply(`\`${(value ?? '').slice(0, 60)}\` is not an IANA timezone. Examples: \`Europe/Berlin\`, \`America/New_York\`, \`Asia/Kolkata\`, \`UTC\`.`)];
+      if (!value) return [errorReply('Name a timezone, e.g. `settings timezone Europe/Berlin` (IANA names such as `America/New_York`, `Asia/Kolkata`, `UTC`).')];
+      if (!isValidTimezone(value)) return [errorReply(`\`${(value ?? '').slice(0, 60)}\` is not an IANA timezone. Examples: \`Europe/Berlin\`, \`America/New_York\`, \`Asia/Kolkata\`, \`UTC\`.`)];
       settings.timezone = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
       break;
     }
@@ -44,7 +45,8 @@ export function settingsCommand(store: Store, user: UserRecord, args: string[], 
     case 'tracks':
     case 'track': {
       const wanted = values.map((value) => value.toLowerCase().replace(/,$/, '')).filter(Boolean);
-      if (wanted.length === 0 || wanted.includes('all') || wanted.includes('none')) {
+      if (wanted.length === 0) return [errorReply(`Name the tracks, e.g. \`settings tracks metrics mlops\`, or \`settings tracks all\`. Tracks: ${trackNames().join(', ')}.`)];
+      if (wanted.includes('all') || wanted.includes('none')) {
         settings.tracks = [];
         break;
       }

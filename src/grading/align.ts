@@ -2,8 +2,8 @@ import type { WordVectors } from '../core/ports/embedder.js';
 import { matchStem, type AnalyzedText, type Token } from './analyze.js';
 import { pointScore } from './calibration.js';
 import { areSynonyms, hasSynonyms, SYNONYM_CREDIT } from './synonyms.js';
-import type { PreparedItem, PreparedRubric, PreparedVariant, SoftMatch } from './prepare.js';
-import { ACRONYM_CREDIT, areAntonyms, initials, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, softCredit, typoCredit } from './wordMatch.js';
+import type { PreparedItem, PreparedRubric, PreparedVariant, RubricTerm, SoftMatch, TermUse } from './prepare.js';
+import { ACRONYM_CREDIT, areAntonyms, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, softCredit, typoCredit, wordFacts } from './wordMatch.js';
 
 /**
  * Alignment of rubric terms to answer tokens (after Sultan, Salazar & Sumner 2016): each rubric
@@ -71,7 +71,7 @@ function softMatches(prepared: PreparedRubric, token: Token, vectors: WordVector
   const vector = vectors.vector(token.word);
   // Question words in the answer may still match themselves exactly, but do not soft-match others.
   const echo = prepared.questionStems.has(token.stem);
-  const answerFacts = { word: token.word, stem: token.stem, rank };
+  const answerFacts = wordFacts(token.word, token.stem, rank);
   const synonymous = hasSynonyms(token.stem);
   prepared.terms.forEach((term, index) => {
     if (term.stem === token.stem) return;
@@ -112,6 +112,34 @@ function softMatches(prepared: PreparedRubric, token: Token, vectors: WordVector
   return matches;
 }
 
+interface SpelledRun {
+  first: Token;
+  /** Stems of the run joined by spaces. */
+  stems: string;
+}
+
+/** Runs of 2-5 adjacent answer words by their initials ("false positive rate" -> "fpr"). */
+function spelledRuns(answer: AnalyzedText): Map<string, SpelledRun[]> {
+  const runs = new Map<string, SpelledRun[]>();
+  const tokens = answer.tokens;
+  for (let start = 0; start < tokens.length; start += 1) {
+    const first = tokens[start] as Token;
+    let key = first.word[0] ?? '';
+    let stems = first.stem;
+    for (let end = start + 1; end < tokens.length && end - start < 5; end += 1) {
+      const previous = tokens[end - 1] as Token;
+      const token = tokens[end] as Token;
+      if (token.sentence !== first.sentence || token.slot !== previous.slot + 1) break;
+      key += token.word[0] ?? '';
+      stems += ` ${token.stem}`;
+      const list = runs.get(key) ?? [];
+      list.push({ first, stems });
+      runs.set(key, list);
+    }
+  }
+  return runs;
+}
+
 /** For every rubric term, the answer tokens that can supply it. */
 export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, vectors: WordVectors): Candidate[][] {
   const candidates: Candidate[][] = prepared.terms.map(() => []);
@@ -138,17 +166,15 @@ export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, v
     if (term !== undefined) add(term, first, 1, true);
   }
   // Rubric acronyms spelled out in the answer: "pr auc" <- "precision-recall AUC".
-  for (const termIndex of prepared.acronymTerms) {
-    const term = prepared.terms[termIndex];
-    if (!term) continue;
-    const length = term.word.length;
-    for (let start = 0; start + length <= answer.tokens.length; start += 1) {
-      const run = answer.tokens.slice(start, start + length);
-      const adjacent = run.every((token, index) => index === 0 || (token.sentence === (run[0] as Token).sentence && token.slot === (run[index - 1] as Token).slot + 1));
-      if (!adjacent) continue;
-      // Short acronyms are ambiguous ("pr" is not "positive rate"): accept only the expansions the rubric spells out.
-      if (length < MIN_FREE_ACRONYM && !prepared.expansions.get(term.word)?.has(run.map((token) => token.stem).join(' '))) continue;
-      if (initials(run.map((token) => token.word)) === term.word) add(termIndex, run[0] as Token, ACRONYM_CREDIT, true);
+  if (prepared.acronymTerms.length > 0) {
+    const runs = spelledRuns(answer);
+    for (const termIndex of prepared.acronymTerms) {
+      const term = prepared.terms[termIndex] as RubricTerm;
+      for (const run of runs.get(term.word) ?? []) {
+        // Short acronyms are ambiguous ("pr" is not "positive rate"): accept only the expansions the rubric spells out.
+        if (term.word.length < MIN_FREE_ACRONYM && !prepared.expansions.get(term.word)?.has(run.stems)) continue;
+        add(termIndex, run.first, ACRONYM_CREDIT, true);
+      }
     }
   }
   for (const list of candidates) list.sort((a, b) => a.position - b.position || b.credit - a.credit);
@@ -178,45 +204,53 @@ export interface CoverOptions {
  * the same way), so one related word alone ("rate" for "low") earns nothing.
  */
 export function coverVariant(variant: PreparedVariant, candidates: readonly Candidate[][], newContent: readonly number[], options: CoverOptions): VariantCoverage {
-  const lists = variant.uses.map((use) =>
-    (candidates[use.term] ?? []).filter((candidate) => candidate.negated === use.negated && (candidate.lexical || candidate.credit >= options.minSoftCredit)),
-  );
-  const anchors = [...new Set(lists.flatMap((list) => list.map((candidate) => candidate.position)))].sort((a, b) => a - b);
-  const sentenceOf = new Map<number, number>();
-  for (const list of lists) for (const candidate of list) sentenceOf.set(candidate.position, candidate.sentence);
+  const uses = variant.uses;
+  const usable = (candidate: Candidate, negated: boolean) => candidate.negated === negated && (candidate.lexical || candidate.credit >= options.minSoftCredit);
+  const anchors: Candidate[] = [];
+  for (const use of uses) for (const candidate of candidates[use.term] ?? []) if (usable(candidate, use.negated)) anchors.push(candidate);
   let best: VariantCoverage = { coverage: 0, termShare: 0, aligned: [], firstSentence: undefined, lastSentence: undefined };
-  const ownTerms = variant.uses.filter((use) => !use.inQuestion).length;
-  const chosen: (Candidate | undefined)[] = new Array<Candidate | undefined>(variant.uses.length);
+  if (anchors.length === 0) return best;
+  anchors.sort((a, b) => a.position - b.position);
+  const ownTerms = uses.filter((use) => !use.inQuestion).length;
+  const chosen: (Candidate | undefined)[] = new Array<Candidate | undefined>(uses.length);
+  let previousAnchor = -1;
   for (const anchor of anchors) {
-    const firstSentence = sentenceOf.get(anchor) ?? 0;
-    const end = anchor + variant.window;
+    if (anchor.position === previousAnchor) continue;
+    previousAnchor = anchor.position;
+    const firstSentence = anchor.sentence;
+    const end = anchor.position + variant.window;
     let lexicalNew = 0;
-    variant.uses.forEach((use, index) => {
+    for (let index = 0; index < uses.length; index += 1) {
+      const use = uses[index] as TermUse;
       let pick: Candidate | undefined;
-      for (const candidate of lists[index] as Candidate[]) {
-        if (candidate.position < anchor) continue;
+      for (const candidate of candidates[use.term] ?? []) {
+        if (candidate.position < anchor.position) continue;
         if (candidate.position >= end || candidate.sentence >= firstSentence + options.sentences) break;
-        if (!pick || candidate.credit > pick.credit) pick = candidate;
+        if (usable(candidate, use.negated) && (!pick || candidate.credit > pick.credit)) pick = candidate;
       }
       chosen[index] = pick;
       if (pick?.lexical && !use.inQuestion) lexicalNew += use.weight * pick.credit;
-    });
-    const softAllowed = lexicalNew >= SOFT_NEEDS_CONTEXT * variant.nonQuestionWeight && lexicalNew > 0;
+    }
+    const softAllowed = lexicalNew > 0 && lexicalNew >= SOFT_NEEDS_CONTEXT * variant.nonQuestionWeight;
     let nonQuestion = 0;
     let question = 0;
-    const counted: AlignedTerm[] = [];
-    variant.uses.forEach((use, index) => {
+    let first = Number.POSITIVE_INFINITY;
+    let last = -1;
+    for (let index = 0; index < uses.length; index += 1) {
+      const use = uses[index] as TermUse;
       const pick = chosen[index];
-      if (!pick || (!pick.lexical && !softAllowed)) return;
+      if (!pick || (!pick.lexical && !softAllowed)) {
+        chosen[index] = undefined;
+        continue;
+      }
       if (use.inQuestion) question += use.weight * pick.credit;
       else nonQuestion += use.weight * pick.credit;
-      counted.push({ use: index, position: pick.position, credit: pick.credit });
-    });
+      first = Math.min(first, pick.sentence);
+      last = Math.max(last, pick.sentence);
+    }
+    if (last < 0) continue;
     let earned = nonQuestion;
     if (variant.nonQuestionWeight > 0 && nonQuestion >= QUESTION_WORDS_NEED * variant.nonQuestionWeight) earned += question;
-    const sentencesUsed = counted.map((entry) => sentenceOf.get(entry.position) ?? firstSentence);
-    const first = Math.min(...sentencesUsed);
-    const last = Math.max(...sentencesUsed);
     if (variant.allQuestion) {
       // Only question words to match: credit them only when the answer says something new around them.
       let added = 0;
@@ -225,8 +259,14 @@ export function coverVariant(variant: PreparedVariant, candidates: readonly Cand
     }
     const coverage = variant.totalWeight > 0 ? earned / variant.totalWeight : 0;
     if (coverage > best.coverage) {
-      const own = counted.filter((entry) => !variant.uses[entry.use]?.inQuestion).length;
-      best = { coverage, termShare: ownTerms > 0 ? own / ownTerms : 0, aligned: counted, firstSentence: first, lastSentence: last };
+      const aligned: AlignedTerm[] = [];
+      let own = 0;
+      chosen.forEach((pick, use) => {
+        if (!pick) return;
+        aligned.push({ use, position: pick.position, credit: pick.credit });
+        if (!uses[use]?.inQuestion) own += 1;
+      });
+      best = { coverage, termShare: ownTerms > 0 ? own / ownTerms : 0, aligned, firstSentence: first, lastSentence: last };
     }
   }
   return best;

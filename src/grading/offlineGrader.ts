@@ -161,7 +161,9 @@ export class OfflineGrader implements Grader {
     rubric.misconceptions.forEach((item, index) => {
       const match = misconceptionMatches[index];
       const evidence = match ? evidenceOf(answer, text, match) : null;
-      if (!match || !evidence || !looksAsserted(match) || DISTANCING.test(evidence)) return;
+      if (!match || !evidence || !looksAsserted(match)) return;
+      // "Wrong" in the user's sentence distances them from the claim, unless the claim itself says "wrong".
+      if (DISTANCING.test(evidence) && !DISTANCING.test([item.text, ...item.match].join(' '))) return;
       if (this.statesAPointInstead(alignment, match)) return;
       misconceptions.push({ text: item.text, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}), evidence });
     });

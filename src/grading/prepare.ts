@@ -1,7 +1,7 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { Rubric } from '../core/ports/grader.js';
 import { analyzeText, stemSet, type Token } from './analyze.js';
-import { initials, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, termImportance, typoCredit, type WordFacts } from './wordMatch.js';
+import { initials, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, termImportance, typoCredit, wordFacts, type WordFacts } from './wordMatch.js';
 
 /**
  * Per-rubric preprocessing: every key point and misconception phrasing ("variant": the text and each
@@ -9,12 +9,11 @@ import { initials, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, termImportance,
  * question text, then cached.
  */
 
-/** A distinct content stem used somewhere in the rubric. */
-export interface RubricTerm {
-  stem: string;
-  /** First surface form seen (lower case); used for vectors, typos and acronyms. */
-  word: string;
-  rank: number | undefined;
+/**
+ * A distinct content stem used somewhere in the rubric; `word` is the first surface form seen
+ * (lower case), used for vectors, typos and acronyms.
+ */
+export interface RubricTerm extends Required<WordFacts> {
   vector: Float32Array | undefined;
   /** The stem occurs in the question: echoing it is not knowledge. */
   inQuestion: boolean;
@@ -117,9 +116,7 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
       const rank = vectors.rank(use.word);
       index = terms.length;
       terms.push({
-        stem: use.stem,
-        word: use.word,
-        rank,
+        ...wordFacts(use.word, use.stem, rank),
         vector: vectors.vector(use.word),
         inQuestion: echoesQuestion({ word: use.word, stem: use.stem, rank }),
         acronym: looksLikeAcronym(use.word, rank, use.upper),

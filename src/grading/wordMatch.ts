@@ -129,6 +129,14 @@ export interface WordFacts {
   stem: string;
   /** Frequency rank in the word-vector vocabulary, or undefined when unknown. */
   rank: number | undefined;
+  /** `letterMask` of word and stem, when precomputed. */
+  mask?: number;
+  stemMask?: number;
+}
+
+/** Facts about a word with its letter masks precomputed (for comparing it with many others). */
+export function wordFacts(word: string, stem: string, rank: number | undefined): Required<WordFacts> {
+  return { word, stem, rank, mask: letterMask(word), stemMask: letterMask(stem) };
 }
 
 /**
@@ -138,7 +146,8 @@ export interface WordFacts {
 export function typoCredit(reference: WordFacts, answer: WordFacts): number {
   const budget = typoBudget(reference.word);
   if (budget === 0 || answer.word.length < 4) return 0;
-  if (!mayBeWithin(letterMask(reference.word), letterMask(answer.word), budget) && !mayBeWithin(letterMask(reference.stem), letterMask(answer.stem), budget)) return 0;
+  const wordsMayMatch = mayBeWithin(reference.mask ?? letterMask(reference.word), answer.mask ?? letterMask(answer.word), budget);
+  if (!wordsMayMatch && !mayBeWithin(reference.stemMask ?? letterMask(reference.stem), answer.stemMask ?? letterMask(answer.stem), budget)) return 0;
   const close =
     (Math.abs(reference.word.length - answer.word.length) <= budget && editDistance(reference.word, answer.word, budget) <= budget) ||
     (reference.stem.length >= 5 && Math.abs(reference.stem.length - answer.stem.length) <= budget && editDistance(reference.stem, answer.stem, budget) <= budget);
@@ -152,6 +161,7 @@ export function typoCredit(reference: WordFacts, answer: WordFacts): number {
  * random/randomly, easy/easily, basic/basically, simple/simply, arbitrary/arbitrarily.
  */
 export function sameRoot(a: string, b: string): boolean {
+  if (a.charCodeAt(0) !== b.charCodeAt(0) || a.charCodeAt(1) !== b.charCodeAt(1)) return false;
   const [base, derived] = a.length <= b.length ? [a, b] : [b, a];
   const extra = derived.length - base.length;
   if (base.length < 4 || extra > 4 || extra === 1 || extra === 3) return false;

@@ -154,14 +154,7 @@ export class InterviewFlow {
         renderQuestion(next, question),
       ];
     }
-    // The whole design is graded against the whole rubric, each phase on the points of its phase.
-    const whole = await gradeAgainst(this.deps.grader, question, question.rubric, phaseAnswers.map((item) => item.answer).join('\n'), maxScoreAfterHints(session.hintsUsed), session.userId);
-    const weightOf = (name: string) => question.rubric.keyPoints.filter((point) => point.phase === name).reduce((sum, point) => sum + point.weight, 0);
-    const totalWeight = phaseAnswers.reduce((sum, item) => sum + weightOf(item.phase), 0) || 1;
-    const phased = phaseAnswers.reduce((sum, item) => sum + item.score * weightOf(item.phase), 0) / totalWeight;
-    // Phase scores already carry misconception penalties; a later phase may also earn an earlier phase's point.
-    whole.score = Math.max(0, Math.min(maxScoreAfterHints(session.hintsUsed), Math.round(Math.max(phased, whole.score))));
-    whole.notices.unshift(`Phase scores: ${phaseAnswers.map((item) => `${item.phase} ${item.score}`).join(', ')}.`);
+    const whole = await this.gradeDesign(session, question, phaseAnswers);
     if (notice) whole.notices.unshift(notice);
     return this.finishQuestion({ ...session, phaseAnswers }, question, whole, phaseAnswers.map((item) => item.answer).join('\n'));
   }
@@ -187,6 +180,22 @@ export class InterviewFlow {
     } catch {
       return fallback;
     }
+  }
+
+  /**
+   * The whole design graded against the whole rubric; each phase counts by the weight of its
+   * points, and phases never answered (skip or end part-way) count as zero.
+   */
+  private async gradeDesign(session: InterviewSession, question: Question, phaseAnswers: InterviewSession['phaseAnswers']): Promise<GradeResult> {
+    const whole = await gradeAgainst(this.deps.grader, question, question.rubric, phaseAnswers.map((item) => item.answer).join('\n'), maxScoreAfterHints(session.hintsUsed), session.userId);
+    const weightOf = (name: string) => question.rubric.keyPoints.filter((point) => point.phase === name).reduce((sum, point) => sum + point.weight, 0);
+    const totalWeight = question.phases.reduce((sum, phase) => sum + weightOf(phase.phase), 0) || 1;
+    const phased = phaseAnswers.reduce((sum, item) => sum + item.score * weightOf(item.phase), 0) / totalWeight;
+    // Phase scores already carry misconception penalties; a later phase may also earn an earlier phase's point.
+    const complete = phaseAnswers.length >= question.phases.length;
+    whole.score = Math.max(0, Math.min(maxScoreAfterHints(session.hintsUsed), Math.round(complete ? Math.max(phased, whole.score) : phased)));
+    whole.notices.unshift(`Phase scores: ${question.phases.map((phase) => `${phase.phase} ${phaseAnswers.find((item) => item.phase === phase.phase)?.score ?? '—'}`).join(', ')}.${complete ? '' : ' Phases not answered count as 0.'}`);
+    return whole;
   }
 
   private record(session: InterviewSession, question: Question, result: GradeResult | undefined, source: AnswerSource): AnswerRecord {
@@ -236,18 +245,23 @@ export class InterviewFlow {
       this.deps.store.saveSession(next);
       return this.nextOrSummary(next);
     }
+    if (followUp.pointIds.length === 0) {
+      this.deps.store.saveSession(next);
+      const thanks = reply({ kind: 'info', title: 'Follow-up', sections: [{ body: 'Thanks — stretch follow-ups are for practice and are not scored. Use `ask` to check a detail against the notes.' }], sessionRef: session.id });
+      return [thanks, ...this.nextOrSummary(next)];
+    }
     const result = await gradeAgainst(this.deps.grader, question, pointsRubric(question, followUp.pointIds), answer, 100, session.userId);
     const record = this.record(session, question, result, 'follow-up');
     this.deps.store.commitGradedAnswer({ answer: record, session: next });
     const met = result.criteria.filter((criterion) => criterion.met);
     const body = met.length
       ? `Good — that covers it: ${met.map((criterion) => `**${criterion.point}**${criterion.evidence ? ` (you said ${quote(criterion.evidence, 140)})` : ''}`).join('; ')}.`
-      : `Not quite. What I was looking for: ${result.criteria.map((criterion) => criterion.point).join(' ')}`;
+      : `Not yet. The point to get across: ${result.criteria.map((criterion) => criterion.point).join(' ')}`;
     const replies = [reply({ kind: 'feedback', title: `Follow-up: ${result.score}/100`, sections: [{ body }, ...(notice ? [{ body: `_${notice}_` }] : [])], score: result.score, sessionRef: session.id })];
     return [...replies, ...this.nextOrSummary(next)];
   }
 
-  skip(session: InterviewSession): Reply[] {
+  async skip(session: InterviewSession): Promise<Reply[]> {
     const now = this.now();
     if (session.status === 'awaiting-follow-up') {
       const next = this.advance({ ...session, updatedAt: now });
@@ -255,6 +269,11 @@ export class InterviewFlow {
       return this.nextOrSummary(next);
     }
     const question = this.question(session);
+    if (question.phases.length > 0 && session.phaseAnswers.length > 0) {
+      // Skipping the rest of a design keeps the phases already answered.
+      const result = await this.gradeDesign(session, question, session.phaseAnswers);
+      return this.finishQuestion({ ...session, pendingAnswer: '' }, question, result, session.phaseAnswers.map((item) => item.answer).join('\n'));
+    }
     const results = [...session.results, { questionId: question.id, area: question.area, score: 0, skipped: true, missed: question.rubric.keyPoints.map((point) => point.id) }];
     const next = this.advance({ ...session, results, pendingAnswer: '', updatedAt: now });
     // A skipped question is a weak spot: schedule it to come back soon.
@@ -266,8 +285,18 @@ export class InterviewFlow {
     ];
   }
 
-  end(session: InterviewSession, reason: 'ended' | 'expired' = 'ended'): Reply[] {
-    const finished: InterviewSession = { ...session, status: reason === 'expired' ? 'expired' : 'finished', updatedAt: this.now() };
+  async end(session: InterviewSession, reason: 'ended' | 'expired' = 'ended'): Promise<Reply[]> {
+    let current = session;
+    const question = session.status === 'awaiting-answer' ? this.deps.bank.question(currentQuestionId(session) ?? '') : undefined;
+    if (question && question.phases.length > 0 && session.phaseAnswers.length > 0) {
+      // Phases already answered are graded and kept, not thrown away.
+      const result = await this.gradeDesign(session, question, session.phaseAnswers);
+      const record = this.record(session, question, result, session.kind === 'daily' ? 'daily' : 'interview');
+      current = { ...session, results: [...session.results, { questionId: question.id, area: question.area, score: result.score, skipped: false, missed: record.missedPoints }] };
+      const review = scheduleReview(this.deps.store.getReview(session.userId, question.id), session.userId, question.id, result.score, this.now());
+      this.deps.store.commitGradedAnswer({ answer: record, review });
+    }
+    const finished: InterviewSession = { ...current, status: reason === 'expired' ? 'expired' : 'finished', updatedAt: this.now() };
     this.deps.store.saveSession(finished);
     return [renderSummary(finished, this.deps.bank, reason)];
   }

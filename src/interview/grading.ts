@@ -29,30 +29,20 @@ export async function gradeAgainst(grader: Grader, question: Question, rubric: R
   return grader.grade({ question: question.question, answer, rubric, maxScore, questionId: question.id, userId });
 }
 
-function overlap(a: string, b: string): number {
-  const words = (text: string) => new Set(text.toLowerCase().match(/[a-z0-9]{4,}/g) ?? []);
-  const left = words(a);
-  let count = 0;
-  for (const word of words(b)) if (left.has(word)) count += 1;
-  return count;
-}
 
 /**
- * One follow-up aimed at the biggest gap: the heaviest missed point (must-haves first).
- * Prefers the rubric's own follow-up closest to that point; otherwise asks about the point directly.
+ * One follow-up aimed at the biggest gap: the heaviest missed point (must-haves first), to be
+ * explained in the candidate's own words and graded against that point. With nothing missed, the
+ * rubric's first follow-up is offered as an unscored stretch question.
  */
 export function chooseFollowUp(question: Question, result: GradeResult): { text: string; pointIds: string[] } | undefined {
   const missed = result.criteria
     .filter((criterion) => !criterion.met)
     .sort((a, b) => Number(b.mustHave) - Number(a.mustHave) || b.weight - a.weight || a.score - b.score);
   const gap = missed[0];
-  const followUps = question.rubric.followUps;
   if (!gap) {
-    const stretch = followUps[0];
+    const stretch = question.rubric.followUps[0];
     return stretch ? { text: stretch, pointIds: [] } : undefined;
   }
-  const ranked = followUps.map((text) => ({ text, score: overlap(text, gap.point) })).sort((a, b) => b.score - a.score);
-  const best = ranked[0];
-  if (best && best.score > 0) return { text: best.text, pointIds: [gap.id] };
-  return { text: `Let's go back to a part you did not cover: ${gap.point.replace(/\.$/, '')}. Can you explain why that holds and how you would apply it here?`, pointIds: [gap.id] };
+  return { text: `Let's close the biggest gap. In your own words, why does this hold, and how would it change what you do in this scenario? "${gap.point.replace(/\.$/, '')}"`, pointIds: [gap.id] };
 }

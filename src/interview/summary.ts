@@ -31,6 +31,15 @@ export function renderSummary(session: InterviewSession, bank: QuestionBank, rea
     .filter((note) => note !== undefined)
     .map((note) => `- ${note.title} (\`${note.id}\`) — try \`ask ${note.title.toLowerCase()}\``);
 
+  if (session.kind === 'daily') {
+    const result = session.results[0];
+    return reply({
+      kind: 'summary',
+      title: "Today's question: done",
+      sections: [{ body: `${result ? (result.skipped ? 'Skipped.' : `Score: **${result.score}/100**.`) : 'Not answered.'} A new question comes tomorrow (\`quiz\`); \`interview\` starts a full round, \`progress\` shows your streak.` }],
+      sessionRef: session.id,
+    });
+  }
   const heading = reason === 'expired' ? 'Interview expired (idle too long) — your results so far' : reason === 'ended' ? 'Interview ended' : 'Interview complete';
   const sections = [
     {

@@ -30,8 +30,6 @@ const metaSchema = z.object({
   file: z.string().regex(/^dense-[a-z0-9-]+\.hnsw$/),
   builtAt: z.string(),
   buildMs: z.number().nonnegative(),
-  /** Mean of the indexed vectors, subtracted from every vector (queries too) before cosine. */
-  mean: z.array(z.number()).optional(),
 });
 export type DenseIndexMeta = z.infer<typeof metaSchema>;
 
@@ -48,8 +46,6 @@ export interface DenseHit {
 
 export interface OpenDenseIndexOptions {
   dir: string;
-  /** Subtract the corpus mean vector (removes the direction every text shares). */
-  center?: boolean;
   embedder: Embedder;
   contentHash: string;
   chunks: readonly DenseChunk[];
@@ -74,8 +70,7 @@ export class DenseIndex {
   search(vector: Float32Array, k: number, allow?: (label: number) => boolean): DenseHit[] {
     const count = Math.min(k, this.size);
     if (count <= 0 || !vector.some((value) => value !== 0)) return [];
-    const mean = this.meta.mean;
-    const query = mean ? Array.from(vector, (value, i) => value - (mean[i] ?? 0)) : Array.from(vector);
+    const query = Array.from(vector);
     const result = allow ? this.index.searchKnn(query, count, allow) : this.index.searchKnn(query, count);
     return result.neighbors.map((label, i) => ({ label, similarity: 1 - (result.distances[i] ?? 1) }));
   }
@@ -111,7 +106,6 @@ export async function openDenseIndex(options: OpenDenseIndexOptions): Promise<De
     meta.embedderId === embedder.id &&
     meta.dimensions === embedder.dimensions &&
     meta.contentHash === contentHash &&
-    Boolean(meta.mean) === Boolean(options.center) &&
     sameChunks(meta, chunks)
   ) {
     const path = join(dir, meta.file);
@@ -134,7 +128,7 @@ export async function openDenseIndex(options: OpenDenseIndexOptions): Promise<De
   return buildDenseIndex(options);
 }
 
-async function buildDenseIndex({ dir, embedder, contentHash, chunks, center, log }: OpenDenseIndexOptions): Promise<DenseIndex> {
+async function buildDenseIndex({ dir, embedder, contentHash, chunks, log }: OpenDenseIndexOptions): Promise<DenseIndex> {
   const started = Date.now();
   const vectors: Float32Array[] = [];
   for (let start = 0; start < chunks.length; start += EMBED_BATCH) {
@@ -144,15 +138,10 @@ async function buildDenseIndex({ dir, embedder, contentHash, chunks, center, log
       vectors.push(vector);
     }
   }
-  let mean: number[] | undefined;
-  if (center && vectors.length > 1) {
-    mean = new Array<number>(embedder.dimensions).fill(0);
-    for (const vector of vectors) vector.forEach((value, i) => (mean![i] = (mean![i] as number) + value / vectors.length));
-  }
   const index = new HierarchicalNSW('cosine', embedder.dimensions);
   index.initIndex({ maxElements: Math.max(1, chunks.length), m: 16, efConstruction: 200, randomSeed: 42 });
   vectors.forEach((vector, label) => {
-    const point = mean ? Array.from(vector, (value, i) => value - (mean![i] ?? 0)) : Array.from(vector);
+    const point = Array.from(vector);
     // A text without one known word embeds to zeros; a tiny constant keeps cosine defined.
     index.addPoint(point.some((value) => value !== 0) ? point : point.map(() => 1e-6), label);
   });
@@ -167,7 +156,6 @@ async function buildDenseIndex({ dir, embedder, contentHash, chunks, center, log
     file,
     builtAt: builtAt.toISOString(),
     buildMs: Date.now() - started,
-    ...(mean ? { mean } : {}),
   };
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `${file}.${process.pid}.tmp`);

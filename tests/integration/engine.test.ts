@@ -207,3 +207,54 @@ describe('bad input', () => {
     expect(app.store.activeSession('test:alice')?.status).toBe('awaiting-answer');
   });
 });
+
+describe('reading commands versus answers', () => {
+  it('GIVEN an interview WHEN the user types a command with arguments THEN it runs as a command, not as an answer', async () => {
+    await chat.send('interview metrics --questions 2');
+    expect(await chat.sendText('interview mlops')).toContain('already have an interview running');
+    expect(await chat.sendText('settings level hard')).toContain('hard');
+    expect(app.store.answers('test:alice')).toEqual([]);
+  });
+
+  it('GIVEN an interview WHEN an answer starts with a command word THEN it is graded as the answer', async () => {
+    await chat.send('interview metrics --questions 1');
+    const replies = await chat.send('Ask which errors cost more, then pick the threshold from precision and recall.');
+    expect(replies.some((reply) => reply.kind === 'feedback')).toBe(true);
+  });
+
+  it('GIVEN no interview WHEN a question starts with a command word THEN it is answered as a question', async () => {
+    for (const text of ['skip connections in resnet', 'help me understand PCA', 'interview tips for system design', 'settings for xgboost learning rate']) {
+      const replies = await chat.send(text);
+      expect({ text, kind: replies[0]?.kind }).toEqual({ text, kind: 'answer' });
+    }
+    expect(await chat.sendText('forget')).toContain('forget me');
+  });
+
+  it('GIVEN a slash command inside an interview thread WHEN marked explicit THEN ask runs as a command', async () => {
+    await chat.send('interview metrics --questions 1');
+    const replies = await chat.send('/ask what is calibration');
+    expect(replies[0]?.kind).toBe('answer');
+  });
+});
+
+describe('system-design phases kept on skip and end', () => {
+  it('GIVEN two phases answered WHEN the user skips the rest THEN the question is graded on the answered phases', async () => {
+    await chat.send('interview system-design --questions 2');
+    await chat.send('I would ask about the users, the scale and the latency we need.');
+    await chat.send('The online metric is engagement; offline I would track precision at k.');
+    const replies = await chat.send('skip');
+    const text = replies.map(replyToPlainText).join('\n');
+    expect(text).toMatch(/Score: \d+\/100/);
+    expect(text).toContain('Phases not answered count as 0');
+    expect(app.store.answers('test:alice')[0]?.skipped).toBe(false);
+  });
+
+  it('GIVEN one phase answered WHEN the user ends the interview THEN the summary counts the partial design', async () => {
+    await chat.send('interview system-design --questions 1');
+    await chat.send('I would ask about the users, the scale and the latency we need.');
+    const text = await chat.sendText('end');
+    expect(text).not.toContain('No questions were answered');
+    expect(text).toContain('ml-system-design');
+    expect(app.store.answers('test:alice')).toHaveLength(1);
+  });
+});

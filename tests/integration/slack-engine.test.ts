@@ -49,7 +49,7 @@ describe('Slack adapter with the real engine', () => {
   /** The next bot post (after `seen` posts) whose visible text matches. */
   async function nextPost(pattern: RegExp, seen: number, what: string): Promise<RecordedCall> {
     try {
-      await waitUntil(() => posts().slice(seen).some((call) => pattern.test(visibleText(call.params))), what, 20_000);
+      await waitUntil(() => posts().slice(seen).some((call) => pattern.test(visibleText(call.params))), what, 45_000);
     } catch (error) {
       const transcript = posts().map((call) => `[${String(call.params.thread_ts ?? 'top')}] ${visibleText(call.params).slice(0, 300)}`);
       throw new Error(`${String(error)}\n--- posts ---\n${transcript.join('\n')}`);
@@ -140,11 +140,11 @@ describe('Slack adapter with the real engine', () => {
       expect(visibleText(call.params)).not.toMatch(/<[!@#]/);
     }
     expect(logger.at('error')).toEqual([]);
-  });
+  }, 180_000);
 
   it('GIVEN graded answers WHEN /coach progress is used and the Home tab opened THEN progress is private and the Home tab shows it', async () => {
     await postSigned(url(), slashCommandRequest({ text: 'progress', responseUrl: fake.responseUrl('progress') }));
-    const [ephemeral] = await fake.waitForCalls('response_url', 1, (call) => call.params.responseId === 'progress', 15_000);
+    const [ephemeral] = await fake.waitForCalls('response_url', 1, (call) => call.params.responseId === 'progress', 45_000);
     expect(ephemeral?.params.response_type).toBe('ephemeral');
     const text = visibleText(ephemeral?.params ?? {});
     expect(text).toContain('Your progress');
@@ -152,9 +152,9 @@ describe('Slack adapter with the real engine', () => {
     expect(text).toContain(':bar_chart: _Mastery per area and score over time: the chart is not shown in Slack');
 
     await postSigned(url(), eventRequest(eventEnvelope(appHomeOpenedEvent('U1'))));
-    const [publish] = await fake.waitForCalls('views.publish', 1, () => true, 15_000);
+    const [publish] = await fake.waitForCalls('views.publish', 1, () => true, 45_000);
     const home = JSON.stringify((publish?.params.view as types.HomeView).blocks);
     expect(home).toContain('Your progress');
     expect(home).toContain('start-interview:metrics');
-  });
+  }, 120_000);
 });

@@ -41,6 +41,8 @@ describe('the vector index on disk', () => {
 
     expect(first.index?.origin).toBe('built');
     expect(second.index?.origin).toBe('loaded');
+    expect(first.lexicalOrigin).toBe('built');
+    expect(second.lexicalOrigin).toBe('loaded');
     expect(embeddedAfterFirst).toBeGreaterThan(0);
     expect(embedder.embedded).toBe(embeddedAfterFirst);
     const meta = JSON.parse(readFileSync(join(dataDir, 'index', 'dense-index.json'), 'utf8')) as Record<string, unknown>;
@@ -65,6 +67,8 @@ describe('the vector index on disk', () => {
 
     expect(second.index?.origin).toBe('built');
     expect(third.index?.origin).toBe('loaded');
+    expect(second.lexicalOrigin).toBe('built');
+    expect(third.lexicalOrigin).toBe('loaded');
     expect(second.index?.meta.contentHash).toBe('hash-2');
     const files = readdirSync(join(dataDir, 'index')).filter((name) => name.endsWith('.hnsw'));
     expect(files).toEqual([second.index?.meta.file]);
@@ -81,6 +85,7 @@ describe('the vector index on disk', () => {
     const reopened = await openRetriever({ knowledge, dataDir, embedder: other });
 
     expect(reopened.index?.origin).toBe('built');
+    expect(reopened.lexicalOrigin).toBe('loaded');
     expect(reopened.index?.meta.embedderId).toBe('counting-v2');
     expect(other.embedded).toBeGreaterThan(0);
   });
@@ -96,6 +101,18 @@ describe('the vector index on disk', () => {
 
     expect(reopened.index?.origin).toBe('built');
     expect(lines.some((line) => line.startsWith('warn'))).toBe(true);
+  });
+
+  it('GIVEN a damaged lexical index file WHEN opening THEN it is rebuilt and search still works', async () => {
+    dataDir = tempDir();
+    const knowledge = knowledgeOf(notes, 'hash-1');
+    await openRetriever({ knowledge, dataDir, embedder: new CountingEmbedder() });
+    writeFileSync(join(dataDir, 'index', 'lexical-index.json'), '{"version":1,"key":"x"');
+
+    const reopened = await openRetriever({ knowledge, dataDir, embedder: new CountingEmbedder() });
+
+    expect(reopened.lexicalOrigin).toBe('built');
+    expect((await reopened.search('point in time joins', { mode: 'lexical' }))[0]?.noteId).toBe('feature-stores');
   });
 
   it('GIVEN an embedder that is down WHEN opening and searching THEN search still answers from the lexical index and the problem is logged', async () => {

@@ -13,8 +13,13 @@ export interface TerminalOptions {
   userName?: string;
 }
 
-/** Lines that are sent at once even while an answer is being typed. */
-const IMMEDIATE = /^(?:[/!]?)(help|hint|skip|next|repeat|end|stop|progress|settings(?:\s.*)?|quiz(?:\s.*)?|ask\s.+|interview(?:\s.*)?|forget me|leaderboard)$/i;
+/** Lines that are sent at once even while an answer is being typed: bare commands, or explicit `/command ...`. */
+const IMMEDIATE = /^(?:[/!]\S.*|help|hint|skip|next|repeat|end|stop|progress|settings|leaderboard|forget me)$/i;
+
+/** The engine as the terminal sees it: it also tells whether an answer is awaited. */
+export interface TerminalEngine extends Engine {
+  answerState?(userId: string): { awaiting: boolean; pendingChars: number; hintsUsed: number };
+}
 const QUIT = /^(?:quit|exit|:q|bye)$/i;
 
 function defaultUser(): string {
@@ -35,7 +40,7 @@ export class TerminalChat {
   private buffer: string[] = [];
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: TerminalEngine,
     private readonly options: TerminalOptions,
   ) {
     this.userName = options.userName ?? defaultUser();
@@ -52,8 +57,22 @@ export class TerminalChat {
     };
   }
 
+  private get userId(): string {
+    return `terminal:${this.userName}`;
+  }
+
   private print(replies: Reply[]): void {
     for (const value of replies) this.options.output.write(`${renderForTerminal(value, this.options.interactive)}\n`);
+    this.refreshState(replies);
+  }
+
+  /** Asks the engine (the source of truth) whether an answer is awaited; guesses from replies otherwise. */
+  private refreshState(replies: Reply[] = []): void {
+    const state = this.engine.answerState?.(this.userId);
+    if (state) {
+      this.awaitingAnswer = state.awaiting;
+      return;
+    }
     const last = replies.at(-1);
     if (last) this.awaitingAnswer = last.kind === 'question' || last.kind === 'follow-up' || (last.kind === 'info' && this.awaitingAnswer);
     if (replies.some((value) => value.kind === 'summary')) this.awaitingAnswer = false;
@@ -72,7 +91,12 @@ export class TerminalChat {
   async run(): Promise<void> {
     const resumed = await this.engine.handle(this.message('', { id: 'repeat' }));
     if (resumed.length && resumed[0]?.kind !== 'error') {
-      this.options.output.write('Resuming your interview where you left off.\n\n');
+      const state = this.engine.answerState?.(this.userId);
+      const extras = [
+        state?.hintsUsed ? `${state.hintsUsed} hint${state.hintsUsed === 1 ? '' : 's'} used on this question` : '',
+        state?.pendingChars ? `${state.pendingChars} characters of your answer are kept; type the rest and finish with an empty line` : '',
+      ].filter(Boolean);
+      this.options.output.write(`Resuming your interview where you left off${extras.length ? ` (${extras.join('; ')})` : ''}.\n\n`);
       this.print(resumed);
     } else {
       this.options.output.write('mle-coach — mock interviews and coaching for ML engineers (offline mode unless an API key is set).\nType `help` for commands, `interview` to start, `quit` to leave.\n\n');
@@ -81,7 +105,12 @@ export class TerminalChat {
     const lines = createInterface({ input: this.options.input, terminal: false, crlfDelay: Infinity });
     for await (const raw of lines) {
       const line = raw.replace(/\s+$/, '');
-      if (this.buffer.length === 0 && QUIT.test(line.trim())) break;
+      if (QUIT.test(line.trim())) {
+        // A half-typed answer is kept as the start of the answer, not graded and not lost.
+        if (this.buffer.length) await this.send(`... ${this.buffer.join('\n')}`);
+        this.buffer = [];
+        break;
+      }
       if (!this.awaitingAnswer) {
         if (line.trim()) await this.send(line);
       } else if (this.buffer.length === 0 && IMMEDIATE.test(line.trim())) {

@@ -1,3 +1,4 @@
+import { areasForTrack, LEVELS, trackNames } from '../../knowledge/areas.js';
 import { COMMANDS } from './list.js';
 
 export type ParsedInput =
@@ -18,13 +19,12 @@ const ALIASES: Record<string, string> = {
   pass: 'skip',
   again: 'repeat',
   stats: 'progress',
-  me: 'progress',
   leaders: 'leaderboard',
   board: 'leaderboard',
   config: 'settings',
 };
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i += 1) {
     let previous = row[0] ?? 0;
@@ -66,9 +66,36 @@ function splitArgs(rest: string): { flags: Record<string, string>; positional: s
   return { flags, positional };
 }
 
+const closeToTrack = (word: string) => trackNames().some((name) => editDistance(word, name) <= 2);
+
+/**
+ * Whether the words after a command word read as that command's arguments. "interview metrics"
+ * is a command; "interview tips for system design" and "skip connections in resnet" are not.
+ */
+function looksLikeArgs(name: string, rest: string): boolean {
+  if (rest === '') return true;
+  const words = rest.toLowerCase().split(/\s+/);
+  const first = words[0] ?? '';
+  switch (name) {
+    case 'interview':
+      return first.startsWith('-') || ((Boolean(areasForTrack(first)) || closeToTrack(first)) && words.slice(1).every((word, index, all) => word.startsWith('-') || (index > 0 && (all[index - 1] ?? '').startsWith('-')) || (LEVELS as readonly string[]).includes(word)));
+    case 'settings':
+      return ['timezone', 'tz', 'level', 'tracks', 'track'].includes(first);
+    case 'quiz':
+      return first === 'schedule';
+    case 'forget':
+      return rest.toLowerCase() === 'me';
+    case 'ask':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /**
  * Reads the one text grammar shared by every adapter. A leading `/` or `!` marks a command
- * explicitly; otherwise only a known first word is a command, and everything else is free text.
+ * explicitly; otherwise a known first word is a command only when what follows reads as its
+ * arguments, and everything else is free text (an answer, or a question for `ask`).
  */
 export function parseInput(raw: string, options: { answering?: boolean } = {}): ParsedInput {
   const text = raw.trim();
@@ -76,29 +103,35 @@ export function parseInput(raw: string, options: { answering?: boolean } = {}): 
   const body = explicit ? text.slice(1).trim() : text;
   const match = /^(\S+)\s*([\s\S]*)$/.exec(body);
   if (!match) return { kind: 'text', text };
-  const word = (match[1] ?? '').toLowerCase();
+  const word = (match[1] ?? '').toLowerCase().replace(/[:,]$/, '');
   const rest = (match[2] ?? '').trim();
   const name = COMMAND_NAMES.has(word) ? word : ALIASES[word];
-  // "forget me" is a command; "forget about it" is not.
-  if (name === 'forget' && rest.toLowerCase() !== 'me') return explicit ? { kind: 'unknown-command', word, suggestion: 'forget me' } : { kind: 'text', text };
-  if (options.answering && !explicit) {
-    // While an answer is awaited, "skip connections help gradients" is an answer, not `skip`.
-    if (name && (rest === '' || name === 'ask' || name === 'forget')) return { kind: 'command', name, args: rest, ...splitArgs(rest) };
+  if (word === 'quiz' && /^me\b/i.test(rest) && !options.answering) return { kind: 'command', name: 'quiz', args: '', flags: {}, positional: [] };
+  if (name === 'forget' && rest === '') return { kind: 'unknown-command', word, suggestion: 'forget me' };
+  if (name && explicit) return { kind: 'command', name, args: rest, ...splitArgs(rest) };
+  if (name) {
+    // While an answer is awaited, "Ask the product team..." is an answer; `/ask` still asks.
+    const isCommand = options.answering ? name !== 'ask' && looksLikeArgs(name, rest) : looksLikeArgs(name, rest);
+    if (isCommand) return { kind: 'command', name, args: rest, ...splitArgs(rest) };
     return { kind: 'text', text };
-  }
-  // Aliases and bare command words only count as commands when short: "start with the basics of PCA" is a question.
-  const isShort = rest.split(/\s+/).filter(Boolean).length <= 6;
-  if (name && (explicit || COMMAND_NAMES.has(word) || rest === '') && (explicit || isShort || name === 'ask' || name === 'settings' || name === 'quiz')) {
-    return { kind: 'command', name, args: rest, ...splitArgs(rest) };
   }
   if (explicit) {
     const suggestion = suggestCommand(word);
     return suggestion ? { kind: 'unknown-command', word, suggestion } : { kind: 'unknown-command', word };
   }
   // A lone near-miss like "intervew metrics" is most likely a typo, not a question.
-  if (rest.split(/\s+/).filter(Boolean).length <= 2 && word.length >= 4) {
+  if (!options.answering && rest.split(/\s+/).filter(Boolean).length <= 2 && word.length >= 4) {
     const suggestion = suggestCommand(word);
     if (suggestion && suggestion !== word) return { kind: 'unknown-command', word, suggestion };
   }
   return { kind: 'text', text };
+}
+
+/**
+ * Text from a slash command is a command even inside an interview thread: mark it explicit
+ * (`/ask ...`) so it is never graded as an answer. Free text (`/coach what is PSI`) stays a question.
+ */
+export function slashCommandText(text: string): string {
+  const first = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  return COMMAND_NAMES.has(first) ? `/${text.trim()}` : text;
 }

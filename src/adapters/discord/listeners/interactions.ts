@@ -1,3 +1,4 @@
+import { slashCommandText } from '../../../core/commands/parse.js';
 import {
   ComponentType,
   MessageFlags,
@@ -46,7 +47,7 @@ async function onSlashCommand(interaction: ChatInputCommandInteraction, runtime:
     return;
   }
   const subcommand = interaction.options.getSubcommand(false) ?? 'help';
-  const text = slashToText(subcommand, (name) => interaction.options.get(name)?.value);
+  const text = slashCommandText(slashToText(subcommand, (name) => interaction.options.get(name)?.value));
   await runEngine(interaction, { text }, runtime, PRIVATE_SUBCOMMANDS.has(subcommand));
 }
 
