@@ -17,7 +17,7 @@ import { openWordVectors } from '../knowledge/wordVectors.js';
  * lexical-only and dense-only search, plus how often the offline answerer says "covered" for
  * in-scope and out-of-scope questions.
  *
- *   node dist/src/bench/retrievalEval.js [--queries file] [--knowledge dir] [--data-dir dir] [--verbose]
+ *   node dist/src/bench/retrievalEval.js [--queries file] [--knowledge dir] [--data-dir dir] [--cache-dir dir] [--verbose]
  */
 
 export const retrievalQuerySetSchema = z.object({
@@ -114,7 +114,8 @@ export async function runRetrievalEval(options: RunEvalOptions = {}): Promise<Re
   const root = repoRoot();
   const dataDir = resolve(options.dataDir ?? join(root, 'data', 'eval'));
   const { knowledge } = loadKnowledge(resolve(options.knowledgeDir ?? join(root, 'knowledge')));
-  const vectors = await openWordVectors({ cacheDir: options.cacheDir ?? join(dataDir, 'cache') });
+  // The app's default cache folder, so the 40 MB word-vector cache is not built twice.
+  const vectors = await openWordVectors({ cacheDir: resolve(options.cacheDir ?? join(root, 'data', 'cache')) });
   const embedder = new SifEmbedder(vectors, options.sif);
   const retriever = await openRetriever({ knowledge, dataDir, embedder, words: vectors, ...(options.tuning ? { tuning: options.tuning } : {}) });
   const set = loadRetrievalQueries(options.queriesPath ?? join(root, 'tests', 'fixtures', 'retrieval-dev.yaml'));
@@ -144,7 +145,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const queriesPath = argument('--queries');
   const knowledgeDir = argument('--knowledge');
   const dataDir = argument('--data-dir');
-  runRetrievalEval({ ...(queriesPath ? { queriesPath } : {}), ...(knowledgeDir ? { knowledgeDir } : {}), ...(dataDir ? { dataDir } : {}) })
+  const cacheDir = argument('--cache-dir');
+  runRetrievalEval({ ...(queriesPath ? { queriesPath } : {}), ...(knowledgeDir ? { knowledgeDir } : {}), ...(dataDir ? { dataDir } : {}), ...(cacheDir ? { cacheDir } : {}) })
     .then((report) => {
       process.stdout.write(`${formatReport(report, process.argv.includes('--verbose'))}\n`);
     })

@@ -61,7 +61,8 @@ const MAX_SCOPE_WORDS = 8;
 /** Fillers of spoken answers that carry no content beyond the shared stop-word list. */
 const EXTRA_FILLERS = new Set(["i'd", "i'll", "we'd", "we'll", "you'd", "you'll", "it'll", 'etc', 'e.g', 'i.e', 'eg', 'ie', 'okay', 'ok', 'yeah', 'yes', 'hmm', 'gonna', 'wanna']);
 
-const PIECE = /[\p{L}\p{N}]+(?:['\-.][\p{L}\p{N}]+)*|[,;:()!?–—]/gu;
+/** Words (with inner hyphens, apostrophes, dots) and clause punctuation, including a dash written as a spaced hyphen. */
+const PIECE = /[\p{L}\p{N}]+(?:['\-.][\p{L}\p{N}]+)*|[,;:()!?–—]|(?<=\s)-(?=\s)/gu;
 
 export function isNegationCue(word: string): boolean {
   return NEGATION_CUES.has(word) || word.endsWith("n't");

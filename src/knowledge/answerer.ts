@@ -4,10 +4,10 @@ import { readableSentences } from './chunks.js';
 import type { ScoredPassage, ScoringRetriever } from './retriever.js';
 
 /**
- * Answers questions from the notes without an LLM: the 2-4 sentences of the top passages that
- * share the most (idf-weighted) words with the question, grouped by note with a `[noteId]`
- * citation each, then the list of sources. When the best passages cover too little of the question
- * the reply says the knowledge base does not cover it and names the nearest notes.
+ * Answers questions from the notes without an LLM: 2-4 sentences of the top passages that share the
+ * most (idf-weighted) words with the question, quoted as one short paragraph per passage ending in
+ * a `[noteId]` citation, then one "Sources" line per note. When the top passages cover too little
+ * of the question, the reply says the knowledge base does not cover it and names the nearest notes.
  */
 
 export interface OfflineAnswererOptions {

@@ -108,7 +108,10 @@ export interface OpenRetrieverOptions {
   /** The vector index lives in `<dataDir>/index/`. */
   dataDir: string;
   embedder: Embedder;
-  /** Known English words are never "corrected"; without it only words of 5+ letters are. */
+  /**
+   * Known English words are never "corrected" into note words. Defaults to the local embedder's
+   * vectors; pass them with other embedders too, else any unknown word of 5+ letters may be.
+   */
   words?: WordVectors;
   log?: Logger;
   tuning?: Partial<RetrieverTuning>;
@@ -183,10 +186,6 @@ export class HybridRetriever implements ScoringRetriever {
       value.lexicalScore = hit.score;
       value.score += mode === 'lexical' ? hit.score : this.tuning.lexicalWeight / (this.tuning.rrfK + index + 1);
     });
-    const weights = this.weigh(stems);
-    const totalWeight = weights.reduce((sum, term) => sum + term.weight, 0);
-    const shareIn = (has: (term: string) => boolean) =>
-      totalWeight > 0 ? weights.reduce((sum, term) => sum + (has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
     denseHits.forEach((hit, index) => {
       const value = entry(hit.label);
       value.denseRank = index + 1;
@@ -194,6 +193,10 @@ export class HybridRetriever implements ScoringRetriever {
       value.score += mode === 'dense' ? hit.similarity : this.tuning.denseWeight / (this.tuning.rrfK + index + 1);
     });
 
+    const weights = this.weigh(stems);
+    const totalWeight = weights.reduce((sum, term) => sum + term.weight, 0);
+    const shareIn = (has: (term: string) => boolean) =>
+      totalWeight > 0 ? weights.reduce((sum, term) => sum + (has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
     return [...fused]
       .sort(([docA, a], [docB, b]) => b.score - a.score || docA - docB)
       .slice(0, k)
@@ -275,8 +278,8 @@ export class HybridRetriever implements ScoringRetriever {
 }
 
 /**
- * Builds the retriever: the lexical index in memory, the vector index from `<dataDir>/index/`
- * (rebuilt when the knowledge or the embedder changed). If the embedder fails while building, the
+ * Builds the retriever from `<dataDir>/index/`: the BM25 index and the vector index are loaded when
+ * they match the knowledge (and embedder), else rebuilt and saved. If the embedder fails while building, the
  * retriever still works, lexical only, and says so in the log.
  */
 export async function openRetriever(options: OpenRetrieverOptions): Promise<HybridRetriever> {
@@ -305,9 +308,10 @@ export async function openRetriever(options: OpenRetrieverOptions): Promise<Hybr
   } catch (error) {
     log?.warn({ err: (error as Error).message, embedder: embedder.id }, 'vector index unavailable; search is lexical only');
   }
+  const words = options.words ?? (embedder instanceof SifEmbedder ? embedder.vectors : undefined);
   return new HybridRetriever(chunks, lexical.index, units, embedder, dense, {
     lexicalOrigin: lexical.origin,
-    ...(options.words ? { words: options.words } : {}),
+    ...(words ? { words } : {}),
     ...(log ? { log } : {}),
     tuning,
   });

@@ -49,7 +49,8 @@ export class SifEmbedder implements Embedder {
   private readonly resolved = new Map<string, Resolution>();
 
   constructor(
-    private readonly vectors: WordVectors & { readonly id?: string; readonly size?: number },
+    /** The word vectors behind the sentence vectors (the retriever also uses them as a dictionary). */
+    readonly vectors: WordVectors & { readonly id?: string; readonly size?: number },
     options: SifOptions = {},
   ) {
     this.a = options.a ?? DEFAULT_SIF_A;

@@ -81,6 +81,7 @@ describe('GIVEN the Slack app in HTTP mode', () => {
     const stale = await postSigned(rig.eventsUrl, { ...request, timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     const tampered = await postSigned(rig.eventsUrl, { ...request, signature: signature(SIGNING_SECRET, Math.floor(Date.now() / 1000), 'another body') });
     expect([unsigned.status, wrongSecret.status, stale.status, tampered.status]).toEqual([401, 401, 401, 401]);
+    expect(rig.engine.received).toHaveLength(0);
     const valid = await postSigned(rig.eventsUrl, request);
     expect(valid.status).toBe(200);
     await waitUntil(() => rig.engine.received.length === 1, 'the one valid request reached the engine');
@@ -131,21 +132,24 @@ describe('GIVEN the Slack app in HTTP mode', () => {
     expect(rig.engine.received.map((received) => received.text)).toEqual([expect.stringMatching(/^settle-/)]);
   });
 
-  it("WHEN people reply in threads under the bot's messages THEN only interview and quiz threads count as answers, checked once per thread", async () => {
+  it("WHEN people reply in threads under the bot's messages after a restart THEN only quiz threads and the interviewee's own interview thread count, checked once per thread", async () => {
     const askAnswer = rig.fake.seedMessage({ channel: 'C1', user: 'UBOT', bot_id: 'BBOT', text: 'Calibration is...', blocks: [{ type: 'section', block_id: 'x1' }] });
     const quizPost = rig.fake.seedMessage({ channel: 'C1', user: 'UBOT', bot_id: 'BBOT', text: 'Daily quiz', blocks: [{ type: 'header', block_id: 'mle-coach-thread' }] });
+    const adasInterview = rig.fake.seedMessage({ channel: 'C1', user: 'UBOT', bot_id: 'BBOT', text: 'Mock interview', blocks: [{ type: 'header', block_id: 'mle-coach-thread:U1' }] });
     await message({ text: 'thanks!', threadTs: askAnswer });
     await message({ text: 'thanks again', threadTs: askAnswer });
     await message({ text: 'first answer', threadTs: thread });
     await message({ text: 'second answer', threadTs: thread });
-    await message({ text: 'quiz answer', threadTs: quizPost });
-    await waitUntil(() => rig.engine.received.length === 3, 'the three answers reached the engine');
+    await message({ text: 'quiz answer', threadTs: quizPost, user: 'U2' });
+    await message({ text: 'good luck Ada!', threadTs: adasInterview, user: 'U2' });
+    await message({ text: 'ada answers', threadTs: adasInterview, user: 'U1' });
+    await waitUntil(() => rig.engine.received.length === 4, 'the four answers reached the engine');
     await settle();
     const answers = rig.engine.received.map((received) => received.text).filter((text) => !text.startsWith('settle-'));
-    expect(answers.sort()).toEqual(['first answer', 'quiz answer', 'second answer']);
+    expect(answers.sort()).toEqual(['ada answers', 'first answer', 'quiz answer', 'second answer']);
     expect(rig.engine.received.find((received) => received.text === 'first answer')?.conversation).toEqual({ channelId: 'C1', threadId: thread, isDirect: false });
     const checks = rig.fake.callsTo('conversations.replies').map((call) => `${String(call.params.ts)} ${String(call.params.include_all_metadata)}`);
-    expect(checks.sort()).toEqual([`${askAnswer} true`, `${thread} true`, `${quizPost} true`].sort());
+    expect(checks.sort()).toEqual([`${askAnswer} true`, `${thread} true`, `${quizPost} true`, `${adasInterview} true`].sort());
   });
 
   it('WHEN a mention arrives as both app_mention and message THEN it is handled once, in a thread under the mention', async () => {
@@ -332,14 +336,18 @@ describe('GIVEN a mock interview started with /coach in a channel', () => {
     const parentTs = FakeSlack.tsOf(parent);
     expect(parent?.params.channel).toBe('C1');
     expect(parent?.params.thread_ts).toBeUndefined();
+    expect(blocksOf(parent)[0]?.block_id).toBe('mle-coach-thread:U1');
+    expect(parent?.params.metadata).toEqual({ event_type: 'mle_coach_thread', event_payload: { session: 's1', owner: 'U1' } });
     expect(firstQuestion?.params.thread_ts).toBe(parentTs);
     expect(buttonIds(firstQuestion)).toEqual(['hint', 'skip', 'end', 'answer-form']);
     await waitUntil(() => rig.engine.attached.length === 1, 'the engine was told about the thread');
     expect(rig.engine.attached[0]).toEqual({ sessionRef: 's1', conversation: { channelId: 'C1', threadId: parentTs, isDirect: false } });
 
-    // The user answers by replying in the thread.
+    // Someone else chatting in the thread is not an answer; the interviewee's reply is.
+    await message({ text: 'good luck!', threadTs: parentTs, user: 'U2' });
     await message({ text: 'It is TP over TP+FP', threadTs: parentTs });
     const [, , feedback, secondQuestion] = await rig.fake.waitForCalls('chat.postMessage', 4);
+    expect(rig.engine.received.map((received) => received.userId)).toEqual(['slack:T1:U1', 'slack:T1:U1']);
     expect(rig.engine.received[1]).toMatchObject({ text: 'It is TP over TP+FP', conversation: { channelId: 'C1', threadId: parentTs, isDirect: false } });
     expect(feedback?.params.thread_ts).toBe(parentTs);
     const feedbackTypes = blocksOf(feedback).map((block) => block.type);

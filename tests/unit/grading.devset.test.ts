@@ -4,9 +4,10 @@ import { OfflineGrader } from '../../src/grading/offlineGrader.js';
 import { testVectors } from './grading-helpers.js';
 
 /**
- * Measured when the dev set was labelled and the grader last changed: Pearson r 0.966, MAE 6.5
- * (baseline 0.783 / 19.2). The floors leave a margin for small, deliberate changes; the dev set was
- * written by the grader's author, so held-out human-graded answers will agree less.
+ * Measured when the grader last changed: Pearson r 0.961, MAE 6.9 over 126 answers (baseline
+ * 0.785 / 19.0); before any tuning it was 0.935 / 9.2 on the first 107. The 16 blind answers added
+ * after tuning alone: r 0.915, MAE 9.9. The floors leave a margin for small, deliberate changes;
+ * the dev set was written by the grader's author, so held-out human-graded answers will agree less.
  */
 const PEARSON_FLOOR = 0.9;
 const MAE_CEILING = 10;

@@ -7,7 +7,7 @@ import { hasCollapsedSections, renderReply, type RenderOptions, type SlackMessag
 import { describeError, newReferenceId } from './errors.js';
 import { platformErrorCode } from './payloads.js';
 import type { FairPostQueue } from './postQueue.js';
-import { THREAD_BLOCK_ID, threadMetadata, type SessionThreads } from './threads.js';
+import { threadBlockId, threadMetadata, type SessionThreads, type ThreadOwner } from './threads.js';
 
 /** Where the replies to one incoming Slack message go. */
 export interface ReplyTarget {
@@ -35,10 +35,10 @@ export interface DeliveryDeps {
 
 const postedSchema = z.object({ ts: z.string().min(1) });
 
-/** A thread parent carries a block id that says "answers go here" (see threads.ts). */
-function markThreadParent(message: SlackMessage): SlackMessage {
+/** A thread parent carries a block id that says "answers go here", and whose (see threads.ts). */
+function markThreadParent(message: SlackMessage, thread: ThreadOwner): SlackMessage {
   const [first, ...rest] = message.blocks;
-  return first ? { ...message, blocks: [{ ...first, block_id: THREAD_BLOCK_ID }, ...rest] } : message;
+  return first ? { ...message, blocks: [{ ...first, block_id: threadBlockId(thread.owner) }, ...rest] } : message;
 }
 
 export function isPrivateReply(reply: Reply): boolean {
@@ -62,14 +62,14 @@ export class SlackDelivery {
           await this.sendPrivate(reply, target, threadTs);
         } else if (reply.openThread && !threadTs && !target.isDirect) {
           // An interview started in a channel: its first message is the thread's parent, the rest goes inside.
-          threadTs = await this.postReply(reply, target.channelId, undefined, true);
-          await this.attach(reply, { channelId: target.channelId, threadId: threadTs, isDirect: false });
+          threadTs = await this.postReply(reply, target.channelId, undefined, this.ownerOf(target));
+          await this.attach(reply, { channelId: target.channelId, threadId: threadTs, isDirect: false }, this.ownerOf(target));
         } else {
           const inThread = threadTs ?? target.replyUnder;
           await this.postReply(reply, target.channelId, inThread);
           // An interview running in a thread someone else started: replies there are answers too.
-          if (reply.sessionRef && inThread && !target.isDirect) this.deps.threads.remember(target.channelId, inThread);
-          if (reply.openThread) await this.attach(reply, { channelId: target.channelId, threadId: threadTs, isDirect: target.isDirect });
+          if (reply.sessionRef && inThread && !target.isDirect) this.deps.threads.remember(target.channelId, inThread, this.ownerOf(target));
+          if (reply.openThread) await this.attach(reply, { channelId: target.channelId, threadId: threadTs, isDirect: target.isDirect }, this.ownerOf(target));
         }
       } catch (error) {
         await this.recover(error, replies.slice(index), target);
@@ -78,18 +78,23 @@ export class SlackDelivery {
     }
   }
 
+  /** Interview threads are answered by the user who started them. */
+  private ownerOf(target: ReplyTarget): ThreadOwner {
+    return target.slackUserId ? { owner: target.slackUserId } : {};
+  }
+
   /**
    * Posts one reply (one or more messages) and returns the first message's ts. With `opensThread`, the first
-   * message becomes a thread parent (marked with metadata) and the continuation messages go inside.
+   * message becomes a thread parent (marked with metadata and a block id) and the continuation messages go inside.
    */
-  async postReply(reply: Reply, channelId: string, threadTs: string | undefined, opensThread = false): Promise<string> {
+  async postReply(reply: Reply, channelId: string, threadTs: string | undefined, opensThread?: ThreadOwner): Promise<string> {
     return this.withInlineFallback(reply, { offerAnswerForm: true }, async (messages) => {
       let firstTs: string | undefined;
       for (const message of messages) {
-        const parent = opensThread && firstTs === undefined;
-        const marked = parent ? markThreadParent(message) : message;
-        const ts = await this.postMessage(channelId, marked, threadTs ?? (opensThread ? firstTs : undefined), parent ? threadMetadata(reply.sessionRef) : undefined);
-        if (parent) this.deps.threads.remember(channelId, ts);
+        const parent = opensThread && firstTs === undefined ? opensThread : undefined;
+        const marked = parent ? markThreadParent(message, parent) : message;
+        const ts = await this.postMessage(channelId, marked, threadTs ?? (opensThread ? firstTs : undefined), parent ? threadMetadata(reply.sessionRef, parent.owner) : undefined);
+        if (parent) this.deps.threads.remember(channelId, ts, parent);
         firstTs ??= ts;
       }
       if (firstTs === undefined) throw new Error('a reply rendered to no Slack message');
@@ -155,8 +160,8 @@ export class SlackDelivery {
     }
   }
 
-  private async attach(reply: Reply, conversation: Conversation): Promise<void> {
-    if (conversation.threadId) this.deps.threads.remember(conversation.channelId, conversation.threadId);
+  private async attach(reply: Reply, conversation: Conversation, thread: ThreadOwner): Promise<void> {
+    if (conversation.threadId) this.deps.threads.remember(conversation.channelId, conversation.threadId, thread);
     if (!reply.sessionRef) {
       this.deps.logger.warn({ kind: reply.kind }, 'reply opens a thread but has no sessionRef; the engine was not told');
       return;

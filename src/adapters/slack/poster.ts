@@ -23,7 +23,8 @@ export class SlackChannelPoster implements ChannelPoster {
     const [first, ...rest] = publicReplies;
     if (!first) return { channelId };
     const opensThread = Boolean(first.openThread);
-    const ts = await this.delivery.postReply(first, channelId, undefined, opensThread);
+    // A quiz thread is answered by anyone in the channel.
+    const ts = await this.delivery.postReply(first, channelId, undefined, opensThread ? {} : undefined);
     const ref: PostedRef = { channelId, messageId: ts, ...(opensThread ? { threadId: ts } : {}) };
     for (const reply of rest) await this.delivery.postReply(reply, channelId, ref.threadId);
     return ref;

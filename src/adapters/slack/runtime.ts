@@ -7,7 +7,6 @@ import type { ReplyTarget, SlackDelivery } from './delivery.js';
 import { describeError, newReferenceId } from './errors.js';
 import type { FairPostQueue } from './postQueue.js';
 import type { SessionThreads } from './threads.js';
-import { TtlSet } from './ttlSet.js';
 import type { SlackUserDirectory } from './users.js';
 
 /** One thing a Slack user said or clicked, before it becomes an IncomingMessage. */
@@ -46,8 +45,6 @@ const openedSchema = z.object({ channel: z.object({ id: z.string().min(1) }) });
  */
 export class SlackRuntime {
   private readonly inFlight = new Set<Promise<void>>();
-  /** Slack message keys already handled (`message` and `app_mention` events for the same message). */
-  private readonly handledMessages = new TtlSet(60 * 60_000, 20_000);
   private readonly dmChannels = new Map<string, string>();
 
   constructor(readonly deps: SlackRuntimeDeps) {}
@@ -69,11 +66,6 @@ export class SlackRuntime {
   /** Resolves when everything started so far has finished. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
-  /** True the first time a given Slack message is seen. */
-  firstSighting(channelId: string, ts: string): boolean {
-    return this.handledMessages.add(`${channelId}:${ts}`);
   }
 
   /** The engine's replies to `input`; an engine failure becomes an apology with a reference id. */

@@ -1,3 +1,4 @@
+import { slashCommandText } from '../../../core/commands/parse.js';
 import type { App } from '@slack/bolt';
 import { slashCommandToText } from '../commandText.js';
 import { slashCommandSchema } from '../payloads.js';
@@ -26,7 +27,7 @@ export function registerCommands(app: App, runtime: SlackRuntime): void {
           slackUserId: command.user_id,
           ...(command.user_name ? { userName: command.user_name } : {}),
           conversation: { channelId: command.channel_id, isDirect },
-          text: slashCommandToText(decodeSlackText(command.text)),
+          text: slashCommandText(slashCommandToText(decodeSlackText(command.text))),
         },
         { channelId: command.channel_id, isDirect, slackUserId: command.user_id, respond },
       ),

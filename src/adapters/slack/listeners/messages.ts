@@ -7,8 +7,8 @@ import { decodeSlackText, mentionsUser, stripBotMention } from '../text.js';
 const USER_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
 
 /**
- * Which `message` events may reach the engine: direct messages, and replies in threads (checked further by
- * SessionThreads). Edits, deletions, bot messages and top-level channel chatter never do; a message that
+ * Which `message` events may reach the engine: direct messages, and replies in threads (SessionThreads then
+ * keeps those in interview threads by their owner and in quiz threads). Edits, deletions, bot messages and top-level channel chatter never do; a message that
  * mentions the bot in a channel is handled once, by `app_mention`.
  */
 export function isCandidateMessage(message: MessageEvent, botUserId: string): boolean {
@@ -27,11 +27,11 @@ export function registerMessages(app: App, runtime: SlackRuntime): void {
     if (!parsed.success || !isCandidateMessage(parsed.data, botUserId)) return;
     const message = parsed.data;
     const slackUserId = message.user;
-    if (!slackUserId || !runtime.firstSighting(message.channel, message.ts)) return;
+    if (!slackUserId) return;
     const teamId = eventEnvelopeSchema.safeParse(body).data?.team_id ?? runtime.deps.teamId;
     const isDirect = message.channel_type === 'im';
     runtime.track('message', async () => {
-      if (!isDirect && message.thread_ts && !(await threads.isSessionThread(message.channel, message.thread_ts, message.parent_user_id))) return;
+      if (!isDirect && message.thread_ts && !(await threads.isAnswer(message.channel, message.thread_ts, message.parent_user_id, slackUserId))) return;
       await runtime.converse(
         {
           teamId,
@@ -50,7 +50,7 @@ export function registerMessages(app: App, runtime: SlackRuntime): void {
     if (!parsed.success) return;
     const mention = parsed.data;
     const slackUserId = mention.user;
-    if (!slackUserId || mention.bot_id || !runtime.firstSighting(mention.channel, mention.ts)) return;
+    if (!slackUserId || mention.bot_id) return;
     const teamId = eventEnvelopeSchema.safeParse(body).data?.team_id ?? runtime.deps.teamId;
     runtime.track('mention', () =>
       runtime.converse(
