@@ -4,7 +4,7 @@ import { QuestionBank } from '../interview/bank.js';
 import { InterviewFlow } from '../interview/flow.js';
 import { pickQuestions } from '../interview/picker.js';
 import type { InterviewSession } from '../interview/session.js';
-import { parseInput, suggestCommand } from './commands/parse.js';
+import { parseInput, slashCommandText, suggestCommand } from './commands/parse.js';
 import { cleanInput } from './input.js';
 import { incomingMessageSchema, type Conversation, type IncomingMessage, type Reply } from './model/message.js';
 import { conversationKey, type NormalizedMessage } from './model/normalized.js';
@@ -157,7 +157,7 @@ export class CoachEngine implements Engine {
     if (cleaned.problem === 'no-words') {
       return [errorReply(answering ? 'I need words to grade — emoji alone do not count as an answer. Try explaining in a sentence or two, or say `hint`.' : 'I need some words to work with. Type `help` to see what I can do.')];
     }
-    const text = cleaned.text;
+    const text = message.fromSlashCommand ? slashCommandText(cleaned.text) : cleaned.text;
     // Quiz threads take answers before anything else.
     if (this.deps.quiz && message.conversation.threadId && !answering) {
       const parsedCommand = parseInput(text);

@@ -8,11 +8,14 @@ import { formatAlignment } from './explain.js';
 import { PreparedRubricCache, type PreparedItem, type PreparedRubric } from './prepare.js';
 
 export interface OfflineGraderOptions {
-  /** Longer answers are graded on their first this-many characters (with a notice). Default 4000. */
+  /**
+   * Longer answers are graded on their first this-many characters (with a notice). Default 12,000:
+   * a whole system design (every phase's answer joined) fits, and grading it takes ~20 ms.
+   */
   maxAnswerChars?: number;
 }
 
-const DEFAULT_MAX_ANSWER_CHARS = 4000;
+const DEFAULT_MAX_ANSWER_CHARS = 12_000;
 
 /** Key points may be made across two adjacent sentences, with any word-vector match in context. */
 const POINT_WINDOWS: CoverOptions = { sentences: 2, minSoftCredit: 0 };

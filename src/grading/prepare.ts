@@ -70,7 +70,7 @@ export interface SoftMatch {
   lexical: boolean;
 }
 
-/** Weight of a question word that is distinctive for the point (it appears in no other point). */
+/** Weight of a question word that is distinctive for the point (no other point or misconception uses it). */
 const QUESTION_WEIGHT_DISTINCTIVE = 0.3;
 /** Weight of any other question word. */
 const QUESTION_WEIGHT = 0.15;

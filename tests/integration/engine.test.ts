@@ -230,9 +230,9 @@ describe('reading commands versus answers', () => {
     expect(await chat.sendText('forget')).toContain('forget me');
   });
 
-  it('GIVEN a slash command inside an interview thread WHEN marked explicit THEN ask runs as a command', async () => {
+  it('GIVEN a slash command inside an interview thread WHEN it arrives THEN ask runs as a command, not as an answer', async () => {
     await chat.send('interview metrics --questions 1');
-    const replies = await chat.send('/ask what is calibration');
+    const replies = await chat.send('ask what is calibration', { fromSlashCommand: true });
     expect(replies[0]?.kind).toBe('answer');
   });
 });

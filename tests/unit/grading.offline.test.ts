@@ -193,7 +193,7 @@ describe('OfflineGrader', () => {
     });
 
     it('GIVEN a very long answer WHEN graded THEN only its start is graded and a notice says so', () => {
-      const long = `${ROC_POINTS.kp3} ${'This sentence is filler about nothing in particular. '.repeat(200)}${ROC_POINTS.kp5}`;
+      const long = `${ROC_POINTS.kp3} ${'This sentence is filler about nothing in particular. '.repeat(300)}${ROC_POINTS.kp5}`;
       const result = grade(long);
       expect(result.notices.join(' ')).toMatch(/Only the first [\d,]+ characters/);
       expect(result.criteria.find((criterion) => criterion.id === 'kp3')?.met).toBe(true);

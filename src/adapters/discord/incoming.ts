@@ -44,7 +44,7 @@ export function messageToIncoming(message: Message, text: string): IncomingMessa
   };
 }
 
-export function interactionToIncoming(interaction: Interaction, fields: Pick<IncomingMessage, 'text' | 'action'>): IncomingMessage {
+export function interactionToIncoming(interaction: Interaction, fields: Pick<IncomingMessage, 'text' | 'action' | 'fromSlashCommand'>): IncomingMessage {
   return {
     platform: 'discord',
     userId: qualifiedUserId(interaction.user.id),

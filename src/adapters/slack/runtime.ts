@@ -19,6 +19,8 @@ export interface SlackInput {
   action?: { id: ActionId; value?: string };
   /** `<channel>:<ts>` of the user's message (duplicate detection, reactions). */
   messageId?: string;
+  /** From `/coach`: command words are commands even inside an interview thread. */
+  fromSlashCommand?: boolean;
 }
 
 export interface SlackRuntimeDeps {
@@ -81,6 +83,7 @@ export class SlackRuntime {
       receivedAt: new Date(),
       ...(input.action ? { action: input.action } : {}),
       ...(input.messageId ? { messageId: input.messageId } : {}),
+      ...(input.fromSlashCommand ? { fromSlashCommand: true } : {}),
     };
     this.deps.logger.debug(
       { user: message.userId, channel: input.conversation.channelId, thread: input.conversation.threadId, chars: input.text.length, action: input.action?.id },

@@ -28,6 +28,8 @@ export const incomingMessageSchema = z.object({
   text: z.string(),
   /** A button or form submission instead of typed text. */
   action: z.object({ id: actionIdSchema, value: z.string().optional() }).optional(),
+  /** The text came from a slash command: a command word in it is a command even mid-interview. */
+  fromSlashCommand: z.boolean().default(false),
   /** Server/workspace admin as reported by the platform (quiz schedules). */
   isAdmin: z.boolean().default(false),
   /** Platform message id, used to ignore duplicates and edits. */

@@ -1,4 +1,3 @@
-import { slashCommandText } from '../../../core/commands/parse.js';
 import {
   ComponentType,
   MessageFlags,
@@ -47,8 +46,8 @@ async function onSlashCommand(interaction: ChatInputCommandInteraction, runtime:
     return;
   }
   const subcommand = interaction.options.getSubcommand(false) ?? 'help';
-  const text = slashCommandText(slashToText(subcommand, (name) => interaction.options.get(name)?.value));
-  await runEngine(interaction, { text }, runtime, PRIVATE_SUBCOMMANDS.has(subcommand));
+  const text = slashToText(subcommand, (name) => interaction.options.get(name)?.value);
+  await runEngine(interaction, { text, fromSlashCommand: true }, runtime, PRIVATE_SUBCOMMANDS.has(subcommand));
 }
 
 async function onButton(interaction: ButtonInteraction, runtime: DiscordRuntime): Promise<void> {
@@ -109,7 +108,7 @@ export function answerModal(ownerId: string): APIModalInteractionResponseCallbac
  * Asks the engine and answers the interaction: directly when the engine is quick, otherwise
  * deferred first (before `deferAfterMs`, well inside Discord's 3 s) and edited when done.
  */
-async function runEngine(interaction: EngineInteraction, fields: Pick<IncomingMessage, 'text' | 'action'>, runtime: DiscordRuntime, privateIfSlow: boolean): Promise<void> {
+async function runEngine(interaction: EngineInteraction, fields: Pick<IncomingMessage, 'text' | 'action' | 'fromSlashCommand'>, runtime: DiscordRuntime, privateIfSlow: boolean): Promise<void> {
   const sink = new InteractionSink(interaction);
   const defer = (ephemeral: boolean) =>
     sink.defer(ephemeral).catch((error: unknown) => runtime.logger.warn({ error: describeDiscordError(error) }, 'discord: could not defer an interaction'));

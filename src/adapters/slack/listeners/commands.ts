@@ -1,4 +1,3 @@
-import { slashCommandText } from '../../../core/commands/parse.js';
 import type { App } from '@slack/bolt';
 import { slashCommandToText } from '../commandText.js';
 import { slashCommandSchema } from '../payloads.js';
@@ -27,7 +26,8 @@ export function registerCommands(app: App, runtime: SlackRuntime): void {
           slackUserId: command.user_id,
           ...(command.user_name ? { userName: command.user_name } : {}),
           conversation: { channelId: command.channel_id, isDirect },
-          text: slashCommandText(slashCommandToText(decodeSlackText(command.text))),
+          text: slashCommandToText(decodeSlackText(command.text)),
+          fromSlashCommand: true,
         },
         { channelId: command.channel_id, isDirect, slackUserId: command.user_id, respond },
       ),
