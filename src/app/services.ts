@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { redactSecrets } from '../config/load.js';
 import { hasLlm } from '../config/schema.js';
 import type { Embedder, WordVectors } from '../core/ports/embedder.js';
 import type { Grader, Rubric } from '../core/ports/grader.js';
@@ -18,7 +19,7 @@ export function dataDir(config: Config): string {
 
 /** Loads knowledge; bad files are logged and left out so one typo does not stop the bot. */
 export function loadKnowledgeBase(config: Config, logger: Logger): KnowledgeBase {
-  const { knowledge, problems } = loadKnowledge(knowledgeDir(config.MLE_COACH_KNOWLEDGE_DIR));
+  const { knowledge, problems } = loadKnowledge(knowledgeDir(config.MLE_COACH_KNOWLEDGE_DIR), { cacheDir: join(dataDir(config), 'cache') });
   for (const problem of problems) logger.warn({ problem: formatProblem(problem) }, 'knowledge problem (run `mle-coach kb check`)');
   return knowledge;
 }
@@ -37,8 +38,13 @@ export type { Rubric };
 export async function createEmbedder(config: Config, vectors: WordVectors, logger: Logger): Promise<Embedder> {
   const wantsOpenAi = config.MLE_COACH_EMBEDDER === 'openai' || (config.MLE_COACH_EMBEDDER === 'auto' && hasLlm(config));
   if (wantsOpenAi) {
-    const { createOpenAiEmbedder } = await import('../knowledge/openaiEmbedder.js');
-    return createOpenAiEmbedder(config, logger);
+    try {
+      const { createOpenAiEmbedder } = await import('../knowledge/openaiEmbedder.js');
+      return await createOpenAiEmbedder(config, logger);
+    } catch (error) {
+      // An unreachable embeddings server must not keep the bot from starting.
+      logger.warn({ err: redactSecrets(error instanceof Error ? error.message : String(error), config) }, 'OpenAI-compatible embeddings unavailable; using local word vectors');
+    }
   }
   const { SifEmbedder } = await import('../knowledge/sifEmbedder.js');
   return new SifEmbedder(vectors);
@@ -53,6 +59,7 @@ export async function createRetrieval(config: Config, knowledge: KnowledgeBase, 
   const embedder = await createEmbedder(config, vectors, logger);
   const { openRetriever } = await import('../knowledge/retriever.js');
   const { OfflineAnswerer } = await import('../knowledge/answerer.js');
-  const retriever = await openRetriever({ knowledge, dataDir: dataDir(config), embedder, log: logger });
+  // Typo repair needs to know real English words even when the embedder is remote.
+  const retriever = await openRetriever({ knowledge, dataDir: dataDir(config), embedder, words: vectors, log: logger });
   return { retriever, answerer: new OfflineAnswerer(retriever) };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodError } from 'zod';
 import type { KeyPoint, Rubric } from '../core/ports/grader.js';
@@ -182,16 +182,27 @@ export interface LoadOutcome {
  * Reads every note and question under `root`. Bad files are reported (file, field, reason)
  * and left out, so one typo does not take the whole bot down.
  */
-export function loadKnowledge(root: string): LoadOutcome {
+export function loadKnowledge(root: string, options: { cacheDir?: string } = {}): LoadOutcome {
   const problems: KnowledgeProblem[] = [];
   const hash = createHash('sha256');
   const notes: Note[] = [];
   const questions: Question[] = [];
   const files = listFiles(root);
   if (files.length === 0) problems.push({ file: root, field: '(folder)', reason: 'no knowledge files found (expected notes/<area>/*.md and questions/*.yaml)' });
+  for (const file of files) hash.update(relative(root, file).split(sep).join('/')).update('\0').update(readFileSync(file)).update('\0');
+  const contentHash = hash.digest('hex').slice(0, 32);
+  // Parsing ~1 MB of YAML dominates cold start; the parsed result is cached by content hash.
+  const cacheFile = options.cacheDir ? join(options.cacheDir, `knowledge-${CACHE_VERSION}-${contentHash}.json`) : undefined;
+  if (cacheFile && existsSync(cacheFile)) {
+    try {
+      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as LoadOutcome;
+      return { knowledge: { ...cached.knowledge, root }, problems: cached.problems };
+    } catch {
+      // A damaged cache is ignored and rewritten below.
+    }
+  }
   for (const file of files) {
     const rel = relative(root, file).split(sep).join('/');
-    hash.update(rel).update('\0').update(readFileSync(file)).update('\0');
     if (rel.startsWith('notes/') && rel.endsWith('.md')) {
       const note = loadNote(file, rel, problems);
       if (note) notes.push(note);
@@ -212,5 +223,19 @@ export function loadKnowledge(root: string): LoadOutcome {
     questionIds.add(question.id);
     checkQuestion(question, noteIds, problems);
   }
-  return { knowledge: { root, notes, questions, contentHash: hash.digest('hex').slice(0, 32) }, problems };
+  const outcome = { knowledge: { root, notes, questions, contentHash }, problems };
+  if (cacheFile) {
+    try {
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      const temp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(temp, JSON.stringify(outcome));
+      renameSync(temp, cacheFile);
+    } catch {
+      // Caching is an optimisation; a read-only data dir still works.
+    }
+  }
+  return outcome;
 }
+
+/** Bump when the parsed shape changes, so old caches are not read. */
+const CACHE_VERSION = 'v1';
