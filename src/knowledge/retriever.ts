@@ -48,11 +48,43 @@ const QUERY_FILLER = new Set(
   `whats thats theres heres im ive id youre dont doesnt didnt cant isnt arent wasnt wont shouldnt wouldnt couldnt
   i've i'd didn't can't won't shouldn't wouldn't couldn't haven't hasn't
   hey hi hello pls plz please thanks thank thx explain tell describe diff difference vs versus eli5 simple simply plain
-  words word terms quick quickly short briefly question`
+  words word terms quick quickly short briefly question
+  go goes going went gone keep keeps kept need needs want wants wanna gonna trying try guys someone somebody anyone`
     .split(/\s+/)
     .filter(Boolean)
     .map((word) => stem(word)),
 );
+
+/**
+ * Chat framings that ask for a style of answer ("like I'm 5", "in plain English", "for dummies"):
+ * removed before search, since their words ("5", "plain", "dummies") would match unrelated text.
+ */
+const ANSWER_STYLE =
+  /\b(?:(?:like|as if|as though)\s+(?:i'?m|i am|you'?re|you are|to)\s+(?:a\s+)?(?:5|five|6|six|10|ten|(?:\w+\s+)?(?:child|kid|toddler|beginner|grandma|grandmother|newbie))(?:\s*(?:years?|yrs?)(?:[\s-]*old)?)?|in (?:plain|simple|layman'?s?|everyday|non-?technical) (?:english|words|terms|language)|for (?:dummies|beginners|a beginner|a child|a kid|non-?technical people)|eli5)\b/gi;
+
+/**
+ * Everyday phrasings of topics the notes name with a term of art. Unlike ABBREVIATIONS these apply
+ * whenever the phrase occurs: the added words join the query, the original words stay.
+ */
+const QUERY_EXPANSIONS: readonly { pattern: RegExp; adds: string }[] = [
+  // "how many users / samples do I need" is a sample-size question.
+  { pattern: /\bhow (?:many|much) (?:users?|people|visitors?|customers?|samples?|subjects?|observations?|participants?|traffic|data)\b/i, adds: 'sample size' },
+  // "pick / select k" -> the notes' "choosing k".
+  { pattern: /\b(?:pick|picking|select|selecting|decide on|set|setting)\b/i, adds: 'choosing' },
+  // Workplace audiences are the notes' "stakeholders".
+  { pattern: /\b(?:manager|boss|leadership|execs?|executives?|pm|product manager|business people|clients?|non-?technical)\b/i, adds: 'stakeholders' },
+  // Fine-tuning a pre-trained model is transfer learning.
+  { pattern: /\b(?:fine[- ]?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing))\b/i, adds: 'fine-tuning transfer learning pre-trained' },
+  // "how to speed up / make X faster" is about latency.
+  { pattern: /\b(?:speed up|faster|too slow)\b.*\b(?:serving|inference|prediction|endpoint|api)\b|\b(?:serving|inference|prediction|endpoint|api)\b.*\b(?:speed up|faster|too slow)\b/i, adds: 'latency' },
+];
+
+/** The query as searched: answer-style framings removed, everyday phrasings expanded. */
+export function normaliseQuery(text: string): string {
+  const stripped = text.replace(ANSWER_STYLE, ' ').replace(/\s+/g, ' ').trim();
+  const adds = QUERY_EXPANSIONS.filter(({ pattern }) => pattern.test(stripped)).map(({ adds: extra }) => extra);
+  return adds.length > 0 ? `${stripped} ${adds.join(' ')}` : stripped;
+}
 
 /** Content stems of a query, without chat filler. */
 function queryStems(text: string): string[] {
@@ -157,7 +189,7 @@ export class HybridRetriever implements ScoringRetriever {
     const k = Math.max(1, options.k ?? 5);
     const mode = options.mode ?? 'hybrid';
     const allow = this.filter(options);
-    const text = this.repairSpelling(query);
+    const text = normaliseQuery(this.repairSpelling(query));
     const stems = queryStems(text);
 
     const lexicalHits = mode === 'dense' ? [] : this.lexical.search(stems, allow);
@@ -232,7 +264,7 @@ export class HybridRetriever implements ScoringRetriever {
   }
 
   queryTerms(query: string): { stem: string; weight: number }[] {
-    return this.weigh(queryStems(this.repairSpelling(query)));
+    return this.weigh(queryStems(normaliseQuery(this.repairSpelling(query))));
   }
 
   /** Idf weights; numbers the notes do not contain ("0.97", "7b") are specifics, not topics, and drop out. */
