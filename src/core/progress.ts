@@ -1,4 +1,7 @@
+import { addDays, isoWeek, localDay } from './calendar.js';
 import type { AnswerRecord } from './ports/store.js';
+
+export { localDay };
 
 export interface AreaMastery {
   area: string;
@@ -19,35 +22,12 @@ export interface ProgressReport {
   totalAnswered: number;
 }
 
-export function localDay(date: Date, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
-  } catch {
-    return date.toISOString().slice(0, 10);
-  }
-}
-
-function previousDay(day: string): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - 1);
-  return date.toISOString().slice(0, 10);
-}
-
-function isoWeek(day: string): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  const weekday = (date.getUTCDay() + 6) % 7;
-  date.setUTCDate(date.getUTCDate() - weekday + 3);
-  const firstThursday = new Date(Date.UTC(date.getUTCFullYear(), 0, 4));
-  const week = 1 + Math.round(((date.getTime() - firstThursday.getTime()) / 86_400_000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
-  return `${date.getUTCFullYear()}-W${week}`;
-}
-
 /**
  * Consecutive active days ending today (or yesterday, if today has no activity yet), in the
  * user's timezone. One missed day per ISO week is forgiven (grace day).
  */
 export function streakDays(activeDays: ReadonlySet<string>, today: string): number {
-  let day = activeDays.has(today) ? today : previousDay(today);
+  let day = activeDays.has(today) ? today : addDays(today, -1);
   let streak = 0;
   const graceUsed = new Set<string>();
   for (let guard = 0; guard < 3660; guard += 1) {
@@ -55,11 +35,11 @@ export function streakDays(activeDays: ReadonlySet<string>, today: string): numb
       streak += 1;
     } else {
       const week = isoWeek(day);
-      const before = previousDay(day);
+      const before = addDays(day, -1);
       if (graceUsed.has(week) || !activeDays.has(before) || streak === 0) break;
       graceUsed.add(week);
     }
-    day = previousDay(day);
+    day = addDays(day, -1);
   }
   return streak;
 }

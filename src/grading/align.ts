@@ -1,7 +1,7 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import { matchStem, type AnalyzedText, type Token } from './analyze.js';
 import { pointScore } from './calibration.js';
-import { areSynonyms, hasSynonyms, SYNONYM_CREDIT } from './synonyms.js';
+import { areSynonyms, hasSynonyms, synonymWords, SYNONYM_CREDIT } from './synonyms.js';
 import type { PreparedItem, PreparedRubric, PreparedVariant, RubricTerm, SoftMatch, TermUse } from './prepare.js';
 import { ACRONYM_CREDIT, areAntonyms, looksLikeAcronym, MIN_FREE_ACRONYM, sameRoot, softCredit, typoCredit, wordFacts } from './wordMatch.js';
 
@@ -49,6 +49,14 @@ export interface ItemCoverage extends VariantCoverage {
   score: number;
 }
 
+/**
+ * Credit factor for a word in a bare list of terms: it names the concept but asserts nothing about
+ * it, so a list of every rubric keyword is not an answer (about a third of a claim).
+ */
+export const LISTED_CREDIT = 1 / 3;
+/** Best score of a phrasing with specific numbers ("90 / (90 + 495), about 15%") when none of them is in the answer. */
+export const NUMBERS_MISSING_CAP = 0.6;
+
 /** Share of a variant's non-question weight that must be aligned before question words add credit. */
 const QUESTION_WORDS_NEED = 0.25;
 /** Share of a variant's non-question weight that must be spelled out in a window before word-vector matches count. */
@@ -93,11 +101,20 @@ function softMatches(prepared: PreparedRubric, token: Token, vectors: WordVector
       if (credit > 0 && !areAntonyms(term.word, token.word)) matches.push({ term: index, credit, lexical: false });
     }
   });
-  // "hashmap" for the rubric's "hash map".
+  // "hashmap" for the rubric's "hash map"; "dict" too, as a synonym of "hashmap".
   for (const term of prepared.compounds.get(token.word) ?? []) {
     const existing = matches.find((match) => match.term === term);
     if (existing) Object.assign(existing, { credit: 1, lexical: true });
     else matches.push({ term, credit: 1, lexical: true });
+  }
+  if (synonymous) {
+    for (const alias of synonymWords(token.stem)) {
+      for (const term of prepared.compounds.get(alias) ?? []) {
+        const existing = matches.find((match) => match.term === term);
+        if (existing) existing.credit = Math.max(existing.credit, SYNONYM_CREDIT);
+        else matches.push({ term, credit: SYNONYM_CREDIT, lexical: true });
+      }
+    }
   }
   if (looksLikeAcronym(token.word, rank, token.upper)) {
     for (const term of prepared.acronymRuns.get(token.word) ?? []) {
@@ -143,7 +160,8 @@ function spelledRuns(answer: AnalyzedText): Map<string, SpelledRun[]> {
 /** For every rubric term, the answer tokens that can supply it. */
 export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, vectors: WordVectors): Candidate[][] {
   const candidates: Candidate[][] = prepared.terms.map(() => []);
-  const add = (term: number, token: Token, credit: number, lexical: boolean) => {
+  const add = (term: number, token: Token, raw: number, lexical: boolean) => {
+    const credit = token.listed ? raw * LISTED_CREDIT : raw;
     const list = candidates[term] as Candidate[];
     const last = list[list.length - 1];
     if (last && last.position === token.position) {
@@ -288,7 +306,8 @@ export function coverItem(item: PreparedItem, candidates: readonly Candidate[][]
   item.variants.forEach((variant, index) => {
     const result = coverVariant(variant, candidates, newContent, options);
     if (result.coverage === 0) return;
-    const score = pointScore(result.coverage, variant.ownTerms);
+    let score = pointScore(result.coverage, variant.ownTerms);
+    if (variant.numbers.length > 0 && !result.aligned.some((entry) => variant.numbers.includes(entry.use))) score = Math.min(score, NUMBERS_MISSING_CAP);
     if (score > best.score || (score === best.score && result.coverage > best.coverage)) best = { ...result, variant: index, score };
   });
   return best;

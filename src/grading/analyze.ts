@@ -26,6 +26,8 @@ export interface Token {
   negated: boolean;
   /** Written in capitals in the original (an acronym hint: "FPR", "MAP"). */
   upper: boolean;
+  /** In a bare list of terms ("peeking, random walk, fixed horizon, ..."): names a concept, asserts nothing. */
+  listed: boolean;
 }
 
 export interface AnalyzedText {
@@ -68,8 +70,34 @@ export function isNegationCue(word: string): boolean {
   return NEGATION_CUES.has(word) || word.endsWith("n't");
 }
 
+/**
+ * Code and notation read as words, the same way in rubric and answer: big-O classes by name
+ * ("O(n)" is "linear"), an empty `{}` literal as a dict (a hash map), `n^2` as `n2` (like "n²").
+ */
+const NOTATION: readonly (readonly [RegExp, string])[] = [
+  [/\bO\(\s*1\s*\)/g, ' constant '],
+  [/\bO\(\s*n\s*(?:\^|\*\*)?\s*2\s*\)/gi, ' quadratic '],
+  [/\bO\(\s*n\s*\*?\s*log\s*n\s*\)/gi, ' n log n '],
+  [/\bO\(\s*log\s*n\s*\)/gi, ' logarithmic '],
+  [/\bO\(\s*n\s*\)/gi, ' linear '],
+  [/\{\s*\}|\bdict\(\s*\)/g, ' dict '],
+  [/\b([a-z])\s*(?:\^|\*\*)\s*(\d)\b/gi, '$1$2'],
+];
+
 function normalise(text: string): string {
-  return text.normalize('NFKC').replace(/[’‘]/g, "'");
+  let out = text.normalize('NFKC').replace(/[’‘]/g, "'");
+  if (/[({^*]/.test(out)) for (const [pattern, replacement] of NOTATION) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/**
+ * Parts of an identifier: camelCase and dotted names ("zeroGrad", "loss.backward") split into
+ * words, as snake_case already is; abbreviations with one-letter parts ("e.g") and numbers stay.
+ */
+function identifierParts(part: string): string[] {
+  let parts = [part];
+  if (/[\p{L}]{2,}\.[\p{L}]{2,}/u.test(part) && !/\d/.test(part)) parts = part.split('.');
+  return parts.flatMap((piece) => (/\p{Ll}\p{Lu}/u.test(piece) ? piece.split(/(?<=\p{Ll})(?=\p{Lu})/u) : [piece]));
 }
 
 interface Piece {
@@ -86,7 +114,7 @@ function pieces(text: string): Piece[] {
       out.push({ lower: raw, upper: false, boundary: true });
       continue;
     }
-    for (const part of raw.split('-')) {
+    for (const part of raw.split('-').flatMap(identifierParts)) {
       if (!part) continue;
       const lower = part.toLowerCase().replace(/'s$/, '');
       out.push({ lower, upper: part.length >= 2 && part === part.toUpperCase() && /\p{Lu}/u.test(part), boundary: false });
@@ -126,9 +154,41 @@ function isContent(word: string): boolean {
   return !isStopWord(word) && !EXTRA_FILLERS.has(word) && !isNegationCue(word) && !/^[.']+$/.test(word);
 }
 
+/** Words that make a clause a claim (auxiliaries, modals, copulas and a few verbs of definition). */
+const VERB_CUES = new Set([
+  'is', 'are', 'was', 'were', 'be', 'been', 'being', 'am', 'has', 'have', 'had', 'do', 'does', 'did', 'can', 'could',
+  'will', 'would', 'should', 'may', 'might', 'must', 'shall', 'means', 'gives', 'makes', 'uses', 'use', 'measures',
+  "it's", "that's", "there's", 'get', 'gets', 'need', 'needs', 'want', 'check', 'look',
+]);
+/** Segments a sentence needs before it can be a bare list, and the share of them that must be bare terms. */
+const LIST_MIN_SEGMENTS = 4;
+const LIST_BARE_SHARE = 0.75;
+const BARE_MAX_WORDS = 4;
+/** Stop words a bare term may still contain ("and more data", "or fewer trees"). */
+const LIST_FILLERS = new Set(['and', 'or', 'more', 'less', 'most', 'few', 'fewer', 'other']);
+
+/**
+ * A sentence that is only a list of noun phrases ("bias, variance, underfitting, training error,
+ * learning curves, ..."): four or more comma-separated segments, nearly all short and free of
+ * function words, and no verb anywhere. Such a list names topics; a key point is a claim.
+ */
+function isBareList(list: readonly Piece[]): boolean {
+  const segments: Piece[][] = [[]];
+  for (const piece of list) {
+    if (piece.lower === ',' || piece.lower === ';') segments.push([]);
+    else if (!piece.boundary) (segments[segments.length - 1] as Piece[]).push(piece);
+    if (!piece.boundary && (VERB_CUES.has(piece.lower) || isNegationCue(piece.lower))) return false;
+  }
+  const filled = segments.filter((segment) => segment.length > 0);
+  if (filled.length < LIST_MIN_SEGMENTS) return false;
+  const bare = filled.filter((segment) => segment.length <= BARE_MAX_WORDS && segment.every((piece) => !isStopWord(piece.lower) || LIST_FILLERS.has(piece.lower)));
+  return bare.length >= LIST_BARE_SHARE * filled.length;
+}
+
 /** Tokens of one sentence; `position` continues from `firstPosition`. */
 function tokensOf(text: string, sentence: number, firstPosition: number): Token[] {
   const list = pieces(text);
+  const listed = isBareList(list);
   const tokens: Token[] = [];
   let scope = 0;
   for (let i = 0; i < list.length; i += 1) {
@@ -155,12 +215,14 @@ function tokensOf(text: string, sentence: number, firstPosition: number): Token[
     const negated = scope > 0;
     if (scope > 0) scope -= 1;
     if (!isContent(piece.lower)) continue;
-    tokens.push({ word: piece.lower, stem: matchStem(piece.lower), sentence, position: firstPosition + tokens.length, slot: i, negated, upper: piece.upper });
+    tokens.push({ word: piece.lower, stem: matchStem(piece.lower), sentence, position: firstPosition + tokens.length, slot: i, negated, upper: piece.upper, listed });
   }
   return tokens;
 }
 
 const ABBREVIATIONS = new Set(['e.g', 'i.e', 'eg', 'ie', 'etc', 'vs', 'cf', 'approx', 'resp', 'fig', 'eq', 'no', 'dr', 'mr', 'mrs', 'ms', 'st', 'al']);
+/** An indented line, or one that starts like a statement of Python-like code (not a bullet). */
+const CODE_LINE = /^(?:\t| {4})\s*(?![-*•]\s)\S|^\s*(?:def|class|return|import|from\s+\S+\s+import|for\s+\S+\s+in|while|elif|else:|try:|except)\b.*$|^\s*#\s*\S/;
 const BULLET = /^\s*(?:[-*•]|\d+[.)])\s+/;
 
 /**
@@ -182,8 +244,26 @@ export function splitSentences(text: string): Sentence[] {
     lineStart = match.index + match[0].length;
   }
   lines.push([lineStart, text.length]);
+  // Consecutive lines of code (a fenced block, indented or def/class/return lines) form one sentence:
+  // a statement's meaning spans lines, and "." or ";" in code do not end sentences.
+  let fenced = false;
+  let block: [number, number] | undefined;
+  const flush = () => {
+    if (block) push(block[0], block[1]);
+    block = undefined;
+  };
   for (const [from, to] of lines) {
     const line = text.slice(from, to);
+    if (/^\s*```/.test(line)) {
+      flush();
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced || CODE_LINE.test(line)) {
+      block = block ? [block[0], to] : [from, to];
+      continue;
+    }
+    flush();
     const bullet = BULLET.exec(line);
     let start = from + (bullet ? bullet[0].length : 0);
     const boundary = /[.!?;]+(?=\s+\S)/g;
@@ -197,6 +277,7 @@ export function splitSentences(text: string): Sentence[] {
     }
     push(start, to);
   }
+  flush();
   return out;
 }
 

@@ -38,7 +38,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['production', 'prod'],
   ['rollback', 'revert'],
   ['monitor', 'track'],
-  ['dictionary', 'dict', 'hashmap'],
+  ['dictionary', 'dict', 'hashmap', 'hashtable'],
   ['penalty', 'penalize'],
   ['prediction', 'output'],
 ];
@@ -67,4 +67,11 @@ export function areSynonyms(stemA: string, stemB: string): boolean {
   const a = GROUP_OF.get(stemA);
   const b = GROUP_OF.get(stemB);
   return a !== undefined && b !== undefined && a.some((group) => b.includes(group));
+}
+
+/** The listed words (surface forms) that share a group with the stem, for matching rubric compounds ("dict" -> "hashmap"). */
+export function synonymWords(stem: string): readonly string[] {
+  const groups = GROUP_OF.get(stem);
+  if (!groups) return [];
+  return groups.flatMap((index) => (GROUPS[index] ?? []).filter((word) => matchStem(word) !== stem));
 }

@@ -59,7 +59,7 @@ export class OfflineAnswerer implements Answerer {
     if (!passages.slice(0, 3).some(relevant)) return this.notCovered(query, passages);
 
     const terms = this.retriever.queryTerms(trimmed);
-    const chosen = this.pickSentences(passages, terms);
+    const chosen = this.pickSentences(trimmed, passages, terms);
     if (chosen.length === 0) return this.notCovered(query, passages);
 
     // One paragraph per passage, each ending with its citation.
@@ -96,9 +96,10 @@ export class OfflineAnswerer implements Answerer {
    * Scores every sentence of the top passages by the question words it contains (nudged towards
    * better-ranked passages whose heading matches). The answer is an excerpt: the best sentence and
    * the one after it (or before it, when it starts with "This ..."), then the best sentence of
-   * another passage if it scores close, so "A vs B" questions get both sides.
+   * another passage if it scores close. The first passage's best sentence leads when it matches
+   * reasonably. "A vs B" / "difference between A and B" questions get the best sentence on each side.
    */
-  private pickSentences(passages: readonly ScoredPassage[], terms: readonly { stem: string; weight: number }[]): Candidate[] {
+  private pickSentences(query: string, passages: readonly ScoredPassage[], terms: readonly { stem: string; weight: number }[]): Candidate[] {
     const total = terms.reduce((sum, term) => sum + term.weight, 0) || 1;
     const candidates: Candidate[] = [];
     passages.forEach((passage, passageRank) => {
@@ -111,8 +112,12 @@ export class OfflineAnswerer implements Answerer {
       });
     });
     const ranked = [...candidates].sort((a, b) => b.score - a.score);
-    const top = ranked[0];
-    if (!top) return [];
+    const best = ranked[0];
+    if (!best) return [];
+    // The search ranked whole sections (all their words, plus the embedding), which says more than
+    // one sentence's word overlap: the first passage leads unless its best sentence barely matches.
+    const lead = ranked.find((candidate) => candidate.passageRank === 0);
+    const top = lead && lead.overlap >= 0.5 * best.overlap && lead.overlap > 0 ? lead : best;
 
     const { minSentences, maxSentences, maxChars } = this.options;
     const chosen: Candidate[] = [];
@@ -127,14 +132,23 @@ export class OfflineAnswerer implements Answerer {
     const neighbour = (candidate: Candidate, offset: number) =>
       candidates.find((other) => other.passage === candidate.passage && other.position === candidate.position + offset);
     /** The sentence plus its context: the one before when it leans back, else the one after. */
-    const excerpt = (candidate: Candidate, force: boolean) => {
+    const excerpt = (candidate: Candidate, force: boolean, withNext = true) => {
       const previous = LEANS_BACK.test(candidate.text) ? neighbour(candidate, -1) : undefined;
       if (previous) take(previous, force);
       take(candidate, force);
       // Context after the sentence: always for the main excerpt, else only when it is on topic too.
       const next = neighbour(candidate, 1);
-      if (next && chosen.includes(candidate) && !previous && (force || next.overlap > 0)) take(next, chosen.length < minSentences);
+      if (withNext && next && chosen.includes(candidate) && !previous && (force || next.overlap > 0)) take(next, chosen.length < minSentences);
     };
+    const sides = comparedSides(query, terms);
+    if (sides) {
+      // "A vs B": the best sentence about each side, A first, each with its context when it leans back.
+      const picks = sides.map((side, index) => bestForSide(candidates, side, sides[1 - index] ?? []));
+      if (picks[0] && picks[1] && picks[0] !== picks[1]) {
+        for (const pick of picks) excerpt(pick as Candidate, true, false);
+        return chosen;
+      }
+    }
     excerpt(top, true);
     for (const candidate of ranked) {
       if (chosen.length >= maxSentences) break;
@@ -156,6 +170,64 @@ export class OfflineAnswerer implements Answerer {
       : 'Ask me a question about machine learning, e.g. "when is ROC AUC misleading?"';
     return { query, answer, sources: notes.slice(0, 3).map(toPassage), covered: false, answeredBy: 'offline' };
   }
+}
+
+/** "difference between A and B", "A vs B", "A or B", "how does A differ from B". */
+const COMPARISON = [
+  /\b(?:difference|differences|diff|distinguish|compare|comparing|comparison)\s+(?:between\s+|of\s+)?(.+?)\s+(?:and|vs\.?|versus|with|to|from)\s+(.+)$/i,
+  /^(.+?)\s+(?:vs\.?|versus|compared (?:to|with)|differ(?:s|ent)? from|or)\s+(.+)$/i,
+];
+
+/**
+ * The two sides of a comparison question, as the query's stems that belong to one side only, or
+ * undefined when the question does not compare two things.
+ */
+export function comparedSides(query: string, terms: readonly { stem: string; weight: number }[]): [string[], string[]] | undefined {
+  const known = new Set(terms.map((term) => term.stem));
+  const text = query.replace(/[?!.]+\s*$/, '');
+  for (const pattern of COMPARISON) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    // The right side ends at a trailing clause ("... for imbalanced data", "..., which one").
+    const right = (match[2] ?? '').split(/\s*(?:,|\bfor\b|\bwhen\b|\bwhich\b|\bin\b)\s*/i)[0] ?? '';
+    const a = new Set(contentStems(match[1] ?? '').filter((term) => known.has(term)));
+    const b = new Set(contentStems(right).filter((term) => known.has(term)));
+    const onlyA = [...a].filter((term) => !b.has(term));
+    const onlyB = [...b].filter((term) => !a.has(term));
+    // Each side names one thing in a word or two; a longer left side is the rest of the question.
+    const side = (list: string[]) => list.slice(-2);
+    if (onlyA.length > 0 && onlyB.length > 0) return [side(onlyA), side(onlyB)];
+  }
+  return undefined;
+}
+
+/** Defining sentences start with their subject: "Precision is ...", "L1 regularisation (lasso) adds ...". */
+function bestForSide(candidates: readonly Candidate[], side: readonly string[], other: readonly string[]): Candidate | undefined {
+  let best: Candidate | undefined;
+  let bestScore = 0;
+  for (const candidate of candidates) {
+    const stems = contentStems(candidate.text);
+    const present = new Set(stems);
+    const share = side.filter((term) => present.has(term)).length / side.length;
+    if (share === 0) continue;
+    const heading = new Set(contentStems(candidate.passage.section));
+    const leading = stems.slice(0, 3).some((term) => side.includes(term));
+    const score =
+      share +
+      (side.some((term) => heading.has(term)) ? 0.4 : 0) -
+      (other.some((term) => heading.has(term)) ? 0.2 : 0) -
+      (other.some((term) => present.has(term)) ? 0.15 : 0) +
+      (leading ? 0.2 : 0) +
+      (candidate.position === 0 ? 0.1 : 0) +
+      0.3 * candidate.overlap +
+      0.15 / (candidate.passageRank + 1) -
+      (candidate.text.length < 40 ? 0.3 : candidate.text.length > 420 ? 0.2 : 0);
+    if (score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 function toPassage({ id, noteId, title, section, area, path, text, score }: ScoredPassage): Passage {

@@ -168,14 +168,14 @@ export class LexicalIndex {
     return false;
   }
 
-  /** Ranked documents with a positive score, best first. */
-  search(queryStems: readonly string[], allow?: (doc: number) => boolean): LexicalHit[] {
+  /** Ranked documents with a positive score, best first; `termWeights` scales a term's idf (default 1). */
+  search(queryStems: readonly string[], allow?: (doc: number) => boolean, termWeights?: ReadonlyMap<string, number>): LexicalHit[] {
     const { k1, b } = this.params;
     const scores = new Map<number, number>();
     for (const term of new Set(queryStems)) {
       const posting = this.postings.get(term);
       if (!posting) continue;
-      const idf = this.idf(term);
+      const idf = this.idf(term) * (termWeights?.get(term) ?? 1);
       for (let i = 0; i < posting.docs.length; i++) {
         const doc = posting.docs[i] as number;
         if (allow && !allow(doc)) continue;

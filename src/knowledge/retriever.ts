@@ -70,7 +70,7 @@ const QUERY_EXPANSIONS: readonly { pattern: RegExp; adds: string }[] = [
   // "how many users / samples do I need" is a sample-size question.
   { pattern: /\bhow (?:many|much) (?:users?|people|visitors?|customers?|samples?|subjects?|observations?|participants?|traffic|data)\b/i, adds: 'sample size' },
   // "pick / select k" -> the notes' "choosing k".
-  { pattern: /\b(?:pick|picking|select|selecting|decide on|set|setting)\b/i, adds: 'choosing' },
+  { pattern: /\b(?:pick|picking|select|selecting|decide on)\b/i, adds: 'choosing' },
   // Workplace audiences are the notes' "stakeholders".
   { pattern: /\b(?:manager|boss|leadership|execs?|executives?|pm|product manager|business people|clients?|non-?technical)\b/i, adds: 'stakeholders' },
   // Fine-tuning a pre-trained model is transfer learning.
@@ -79,11 +79,16 @@ const QUERY_EXPANSIONS: readonly { pattern: RegExp; adds: string }[] = [
   { pattern: /\b(?:speed up|faster|too slow)\b.*\b(?:serving|inference|prediction|endpoint|api)\b|\b(?:serving|inference|prediction|endpoint|api)\b.*\b(?:speed up|faster|too slow)\b/i, adds: 'latency' },
 ];
 
-/** The query as searched: answer-style framings removed, everyday phrasings expanded. */
-export function normaliseQuery(text: string): string {
+/** Expansion words count this much of a word the user typed: they steer, they do not take over. */
+const EXPANSION_WEIGHT = 0.5;
+
+/** The query as searched: answer-style framings removed; everyday phrasings expanded separately. */
+export function normaliseQuery(text: string): { text: string; expansion: string } {
   const stripped = text.replace(ANSWER_STYLE, ' ').replace(/\s+/g, ' ').trim();
-  const adds = QUERY_EXPANSIONS.filter(({ pattern }) => pattern.test(stripped)).map(({ adds: extra }) => extra);
-  return adds.length > 0 ? `${stripped} ${adds.join(' ')}` : stripped;
+  const expansion = QUERY_EXPANSIONS.filter(({ pattern }) => pattern.test(stripped))
+    .map(({ adds }) => adds)
+    .join(' ');
+  return { text: stripped, expansion };
 }
 
 /** Content stems of a query, without chat filler. */
@@ -189,10 +194,14 @@ export class HybridRetriever implements ScoringRetriever {
     const k = Math.max(1, options.k ?? 5);
     const mode = options.mode ?? 'hybrid';
     const allow = this.filter(options);
-    const text = normaliseQuery(this.repairSpelling(query));
-    const stems = queryStems(text);
+    const normalised = normaliseQuery(this.repairSpelling(query));
+    const typed = queryStems(normalised.text);
+    const added = queryStems(normalised.expansion).filter((term) => !typed.includes(term));
+    const stems = [...typed, ...added];
+    const termWeights = added.length > 0 ? new Map(added.map((term) => [term, EXPANSION_WEIGHT])) : undefined;
+    const text = normalised.expansion ? `${normalised.text} ${normalised.expansion}` : normalised.text;
 
-    const lexicalHits = mode === 'dense' ? [] : this.lexical.search(stems, allow);
+    const lexicalHits = mode === 'dense' ? [] : this.lexical.search(stems, allow, termWeights);
     let denseHits: { label: number; similarity: number }[] = [];
     if (mode !== 'lexical' && this.dense && text.trim()) {
       try {
@@ -225,7 +234,7 @@ export class HybridRetriever implements ScoringRetriever {
       value.score += mode === 'dense' ? hit.similarity : this.tuning.denseWeight / (this.tuning.rrfK + index + 1);
     });
 
-    const weights = this.weigh(stems);
+    const weights = this.weigh(stems, termWeights);
     const totalWeight = weights.reduce((sum, term) => sum + term.weight, 0);
     const shareIn = (has: (term: string) => boolean) =>
       totalWeight > 0 ? weights.reduce((sum, term) => sum + (has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
@@ -264,12 +273,20 @@ export class HybridRetriever implements ScoringRetriever {
   }
 
   queryTerms(query: string): { stem: string; weight: number }[] {
-    return this.weigh(queryStems(normaliseQuery(this.repairSpelling(query))));
+    const normalised = normaliseQuery(this.repairSpelling(query));
+    const typed = queryStems(normalised.text);
+    const added = queryStems(normalised.expansion).filter((term) => !typed.includes(term));
+    return this.weigh([...typed, ...added], new Map(added.map((term) => [term, EXPANSION_WEIGHT])));
   }
 
-  /** Idf weights; numbers the notes do not contain ("0.97", "7b") are specifics, not topics, and drop out. */
-  private weigh(stems: readonly string[]): { stem: string; weight: number }[] {
-    return [...new Set(stems)].filter((term) => !/\d/.test(term) || this.lexical.hasTerm(term)).map((term) => ({ stem: term, weight: this.lexical.idf(term) }));
+  /**
+   * Idf weights (scaled for expansion words); numbers the notes do not contain ("0.97", "7b") are
+   * specifics, not topics, and drop out.
+   */
+  private weigh(stems: readonly string[], scale?: ReadonlyMap<string, number>): { stem: string; weight: number }[] {
+    return [...new Set(stems)]
+      .filter((term) => !/\d/.test(term) || this.lexical.hasTerm(term))
+      .map((term) => ({ stem: term, weight: this.lexical.idf(term) * (scale?.get(term) ?? 1) }));
   }
 
   private filter(options: SearchOptions): ((doc: number) => boolean) | undefined {

@@ -9,7 +9,7 @@ import type { Logger } from '../core/ports/logger.js';
 import type { ChannelPoster } from '../core/ports/poster.js';
 import type { Retriever } from '../core/ports/retriever.js';
 import type { Store, UserRecord } from '../core/ports/store.js';
-import { localDay } from '../core/progress.js';
+import { addDays, isoWeek, localDay, mondayOf } from '../core/calendar.js';
 import { areasForTrack, TRACKS } from '../knowledge/areas.js';
 import type { QuestionBank } from '../interview/bank.js';
 import { gradeAgainst, pointersFor } from '../interview/grading.js';
@@ -38,28 +38,6 @@ export interface QuizDeps {
 const CLAIM_LEASE_MS = 2 * 60_000;
 /** A post more than this after its slot says it is late. */
 const LATE_AFTER_MS = 5 * 60_000;
-
-function isoWeekOf(day: string): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  const weekday = (date.getUTCDay() + 6) % 7;
-  date.setUTCDate(date.getUTCDate() - weekday + 3);
-  const yearStart = new Date(Date.UTC(date.getUTCFullYear(), 0, 1));
-  const week = Math.ceil(((date.getTime() - yearStart.getTime()) / 86_400_000 + 1) / 7);
-  return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}
-
-/** Monday (local date) of the week containing `day`. */
-function mondayOf(day: string): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
-  return date.toISOString().slice(0, 10);
-}
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
 
 /**
  * Daily channel quizzes: schedules set from chat, exactly-once posting per (channel, local date)
@@ -280,7 +258,7 @@ export class QuizService implements QuizPort {
   }
 
   private async weeklyBoard(schedule: QuizSchedule, now: Date): Promise<void> {
-    const week = isoWeekOf(localDay(now, schedule.timezone));
+    const week = isoWeek(localDay(now, schedule.timezone));
     if (schedule.lastBoardWeek === week) return;
     const poster = this.poster(schedule.platform);
     const first = schedule.lastBoardWeek === undefined;
