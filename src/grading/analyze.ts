@@ -297,3 +297,22 @@ export function stemSet(text: string): Set<string> {
   for (const token of analyzeText(text).tokens) out.add(token.stem);
   return out;
 }
+
+/**
+ * The analysed text without some sentences: the rest keep their verbatim slices and are renumbered,
+ * so the sentences on either side of a removed one become neighbours.
+ */
+export function withoutSentences(text: AnalyzedText, removed: ReadonlySet<number>): AnalyzedText {
+  const index = new Map<number, number>();
+  const sentences = text.sentences.filter((_, i) => {
+    if (removed.has(i)) return false;
+    index.set(i, index.size);
+    return true;
+  });
+  const tokens: Token[] = [];
+  for (const token of text.tokens) {
+    const sentence = index.get(token.sentence);
+    if (sentence !== undefined) tokens.push({ ...token, sentence, position: tokens.length });
+  }
+  return { sentences, tokens };
+}

@@ -25,8 +25,22 @@ export const MISCONCEPTION_TERM_SHARE = 0.75;
 /** Below this, a point is treated as not touched at all (gating, feedback). */
 export const POINT_TOUCHED = 0.25;
 
-/** Score cap when a must-have point is missing. */
+/** Score cap when a must-have point is missing (not touched at all). */
 export const MUST_HAVE_CAP = 60;
+/** How far the cap rises when every missing must-have is partly made (up to just below POINT_MET). */
+export const MUST_HAVE_PARTIAL_RISE = 15;
+
+/**
+ * Cap for the scores of the missing must-haves: MUST_HAVE_CAP when one is not made at all, rising
+ * linearly with the least-made one's score towards MUST_HAVE_CAP + MUST_HAVE_PARTIAL_RISE, as people
+ * give partial credit for a must-have that is half made. Whole-number caps.
+ */
+export function mustHaveCap(missingScores: readonly number[]): number {
+  if (missingScores.length === 0) return 100;
+  const least = Math.min(...missingScores);
+  const made = Math.max(0, (least - POINT_TOUCHED) / (POINT_MET - POINT_TOUCHED));
+  return Math.round(MUST_HAVE_CAP + MUST_HAVE_PARTIAL_RISE * Math.min(1, made));
+}
 /** Score cap for empty, evasive, echoed or off-topic answers. */
 export const GATED_CAP = 5;
 

@@ -1,8 +1,8 @@
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
-import { analyzeText, type AnalyzedText } from './analyze.js';
+import { analyzeText, withoutSentences, type AnalyzedText } from './analyze.js';
 import { candidatesExcluding, candidatesWithin, coverItem, findCandidates, newContentPerSentence, type Candidate, type CoverOptions, type ItemCoverage } from './align.js';
-import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, MUST_HAVE_CAP, POINT_MET, POINT_TOUCHED, verdictFor } from './calibration.js';
+import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, mustHaveCap, POINT_MET, POINT_TOUCHED, verdictFor } from './calibration.js';
 import { renderFeedback, type ScoreCap } from './feedback.js';
 import { formatAlignment } from './explain.js';
 import { PreparedRubricCache, type PreparedItem, type PreparedRubric } from './prepare.js';
@@ -128,6 +128,32 @@ export class OfflineGrader implements Grader {
   }
 
   /**
+   * Key points re-aligned without the sentences that assert a misconception: a wrong sentence earns
+   * no credit, and the sentences around it are read as neighbours, so a point made across them keeps
+   * the credit it would have without the wrong sentence in between.
+   */
+  private pointsWithout(alignment: Alignment, sentences: ReadonlySet<number>): { answer: AnalyzedText; points: ItemCoverage[] } {
+    const answer = withoutSentences(alignment.answer, sentences);
+    const candidates = findCandidates(alignment.prepared, answer, this.vectors);
+    return { answer, points: assignPoints(alignment.prepared, candidates, newContentPerSentence(alignment.prepared, answer)) };
+  }
+
+  /**
+   * True when the sentences of a misconception match also state one of its words with the opposite
+   * polarity ("a random forest doesn't overfit as you add trees, boosting does"): a sentence that
+   * negates the claim is not the claim.
+   */
+  private negatesIt(alignment: Alignment, itemIndex: number, match: ItemCoverage): boolean {
+    if (match.firstSentence === undefined || match.lastSentence === undefined) return false;
+    const variant = alignment.prepared.misconceptions[itemIndex]?.variants[match.variant];
+    if (!variant) return false;
+    const [first, last] = [match.firstSentence, match.lastSentence];
+    return variant.uses.some((use) =>
+      (alignment.candidates[use.term] ?? []).some((candidate) => candidate.lexical && candidate.credit >= 0.85 && candidate.sentence >= first && candidate.sentence <= last && candidate.negated !== use.negated),
+    );
+  }
+
+  /**
    * True when the sentences that look like a misconception match some key point better: a
    * misconception is often a correct point with two things swapped ("boosting reduces variance"),
    * and a correct sentence that shares its words must not cost a penalty. On a tie the
@@ -142,8 +168,23 @@ export class OfflineGrader implements Grader {
   /** Synchronous form of `grade`, for batch tools. */
   gradeNow(request: GradeRequest): GradeResult {
     const alignment = this.align(request);
-    const { text, notices, answer, prepared, points, misconceptionMatches } = alignment;
+    const { text, notices, prepared, misconceptionMatches } = alignment;
     const { rubric } = request;
+
+    const misconceptions: MisconceptionResult[] = [];
+    const wrongSentences = new Set<number>();
+    rubric.misconceptions.forEach((item, index) => {
+      const match = misconceptionMatches[index];
+      const evidence = match ? evidenceOf(alignment.answer, text, match) : null;
+      if (!match || !evidence || !looksAsserted(match)) return;
+      // "Wrong" in the user's sentence distances them from the claim, unless the claim itself says "wrong".
+      if (DISTANCING.test(evidence) && !DISTANCING.test([item.text, ...item.match].join(' '))) return;
+      if (this.negatesIt(alignment, index, match)) return;
+      if (this.statesAPointInstead(alignment, match)) return;
+      for (let s = match.firstSentence as number; s <= (match.lastSentence as number); s += 1) wrongSentences.add(s);
+      misconceptions.push({ text: item.text, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}), evidence });
+    });
+    const { answer, points } = wrongSentences.size > 0 ? this.pointsWithout(alignment, wrongSentences) : alignment;
 
     const criteria: CriterionResult[] = rubric.keyPoints.map((point, index) => {
       const match = points[index];
@@ -155,20 +196,10 @@ export class OfflineGrader implements Grader {
         mustHave: point.mustHave,
         score: round2(score),
         met: score >= POINT_MET,
-        evidence: match && score > 0 ? evidenceOf(answer, text, match) : null,
+        // Quoted only for points at least partly made (feedback's "Partly covered ... Closest").
+        evidence: match && score >= POINT_TOUCHED ? evidenceOf(answer, text, match) : null,
         notes: point.notes,
       };
-    });
-
-    const misconceptions: MisconceptionResult[] = [];
-    rubric.misconceptions.forEach((item, index) => {
-      const match = misconceptionMatches[index];
-      const evidence = match ? evidenceOf(answer, text, match) : null;
-      if (!match || !evidence || !looksAsserted(match)) return;
-      // "Wrong" in the user's sentence distances them from the claim, unless the claim itself says "wrong".
-      if (DISTANCING.test(evidence) && !DISTANCING.test([item.text, ...item.match].join(' '))) return;
-      if (this.statesAPointInstead(alignment, match)) return;
-      misconceptions.push({ text: item.text, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}), evidence });
     });
 
     const totalWeight = criteria.reduce((sum, criterion) => sum + criterion.weight, 0);
@@ -177,16 +208,18 @@ export class OfflineGrader implements Grader {
 
     const caps: ScoreCap[] = [];
     const best = criteria.reduce((max, criterion) => Math.max(max, criterion.score), 0);
-    const newStems = new Set(answer.tokens.filter((token) => !prepared.questionStems.has(token.stem)).map((token) => token.stem));
-    if (answer.tokens.length === 0) caps.push({ kind: 'gated', reason: 'empty' });
+    const whole = alignment.answer;
+    const newStems = new Set(whole.tokens.filter((token) => !prepared.questionStems.has(token.stem)).map((token) => token.stem));
+    if (whole.tokens.length === 0) caps.push({ kind: 'gated', reason: 'empty' });
     else if (newStems.size < 2 && best < POINT_MET) caps.push({ kind: 'gated', reason: 'nothing-new' });
     else if (best < POINT_TOUCHED) caps.push({ kind: 'gated', reason: 'no-match' });
     if (caps.length > 0) score = Math.min(score, GATED_CAP);
 
     const missingMustHaves = criteria.filter((criterion) => criterion.mustHave && !criterion.met);
-    if (missingMustHaves.length > 0 && score > MUST_HAVE_CAP) {
-      score = MUST_HAVE_CAP;
-      caps.push({ kind: 'must-have', cap: MUST_HAVE_CAP, missing: missingMustHaves.map((criterion) => criterion.id) });
+    const mustHave = mustHaveCap(missingMustHaves.map((criterion) => criterion.score));
+    if (missingMustHaves.length > 0 && score > mustHave) {
+      score = mustHave;
+      caps.push({ kind: 'must-have', cap: mustHave, missing: missingMustHaves.map((criterion) => criterion.id) });
     }
     const maxScore = request.maxScore ?? 100;
     if (maxScore < 100 && score > maxScore) {

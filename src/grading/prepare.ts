@@ -40,6 +40,8 @@ export interface PreparedVariant {
   allQuestion: boolean;
   /** Terms not taken from the question (all terms when every one is). */
   ownTerms: number;
+  /** Indices into `uses` of the specific numbers the phrasing states (not examples, not the question's): one must be in the answer for full credit. */
+  numbers: number[];
 }
 
 export interface PreparedItem {
@@ -93,6 +95,15 @@ function rawUses(text: string): RawUse[][] {
     previous = token;
   }
   return runs;
+}
+
+/** An example clause ("such as 1% then 5%", "e.g. depth 3-8"): its numbers illustrate, they are not the point. */
+const EXAMPLE_CLAUSE = /\b(?:such as|e\.g\.?|eg|for example|for instance|say|like|typically|around|roughly|about)\b[^,;()]*/gi;
+const NUMBER = /^\d+(?:[.,]\d+)?$/;
+
+/** Stems of the numbers a phrasing asserts: digits outside example clauses. */
+function statedNumbers(text: string): Set<string> {
+  return new Set(analyzeText(text.replace(EXAMPLE_CLAUSE, ' ')).tokens.filter((token) => NUMBER.test(token.word)).map((token) => token.stem));
 }
 
 export function prepareRubric(question: string, rubric: Rubric, vectors: WordVectors): PreparedRubric {
@@ -185,7 +196,9 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
         const totalWeight = termUses.reduce((sum, use) => sum + use.weight, 0);
         const nonQuestionWeight = termUses.reduce((sum, use) => sum + (use.inQuestion ? 0 : use.weight), 0);
         const ownTerms = termUses.filter((use) => !use.inQuestion).length;
-        return { text, uses: termUses, totalWeight, nonQuestionWeight, window: Math.max(8, 2 * termUses.length + 4), allQuestion, ownTerms };
+        const stated = isPoint ? statedNumbers(text) : new Set<string>();
+        const numbers = stated.size === 0 ? [] : distinct.flatMap((use, index) => (stated.has(use.stem) && !(terms[termOf(use)] as RubricTerm).inQuestion ? [index] : []));
+        return { text, uses: termUses, totalWeight, nonQuestionWeight, window: Math.max(8, 2 * termUses.length + 4), allQuestion, ownTerms, numbers };
       })
       .filter((variant) => variant.uses.length > 0),
   }));

@@ -33,7 +33,7 @@ interface Candidate {
   passageRank: number;
   position: number;
   text: string;
-  /** Share of the question's weighted words in this sentence. */
+  /** Share of the question's weighted words in this sentence (half for words only in its title or heading). */
   overlap: number;
   score: number;
 }
@@ -103,9 +103,11 @@ export class OfflineAnswerer implements Answerer {
     const total = terms.reduce((sum, term) => sum + term.weight, 0) || 1;
     const candidates: Candidate[] = [];
     passages.forEach((passage, passageRank) => {
+      // A sentence under a heading is about the heading's topic too: its words count half.
+      const topic = new Set(contentStems(`${passage.title} ${passage.section}`));
       readableSentences(passage.text).forEach((text, position) => {
         const stems = new Set(contentStems(text));
-        const overlap = terms.reduce((sum, term) => sum + (stems.has(term.stem) ? term.weight : 0), 0) / total;
+        const overlap = terms.reduce((sum, term) => sum + (stems.has(term.stem) ? term.weight : topic.has(term.stem) ? term.weight / 2 : 0), 0) / total;
         const lengthPenalty = text.length < 40 ? 0.15 : text.length > 420 ? 0.1 : 0;
         const score = overlap + 0.25 * passage.headingCoverage + 0.2 / (passageRank + 1) + (position === 0 ? 0.05 : 0) - lengthPenalty;
         candidates.push({ passage, passageRank, position, text, overlap, score });

@@ -105,6 +105,8 @@ export interface RetrieverTuning extends Bm25Params {
   candidates: number;
   /** Sentences per extra dense unit of a section (0: one vector per section). */
   windowSentences: number;
+  /** Multiplies denseWeight when the top lexical hit shares no word with its own title, tags or heading. */
+  offTopicDenseBoost: number;
 }
 
 /**
@@ -112,7 +114,7 @@ export interface RetrieverTuning extends Bm25Params {
  * much weaker than BM25 (hit@3 ~0.75 vs ~0.95): dense votes at 0.3 weight and mostly reorders the
  * lexical top. Hosted embedders get `HOSTED_EMBEDDER_TUNING`.
  */
-export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 5, lexicalWeight: 1, denseWeight: 0.3, candidates: 50, windowSentences: 1 };
+export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 5, lexicalWeight: 1, denseWeight: 0.3, candidates: 50, windowSentences: 1, offTopicDenseBoost: 3 };
 
 /**
  * For embedders other than the local SIF one (OpenAI-compatible models): plain RRF, and one vector
@@ -227,17 +229,22 @@ export class HybridRetriever implements ScoringRetriever {
       value.lexicalScore = hit.score;
       value.score += mode === 'lexical' ? hit.score : this.tuning.lexicalWeight / (this.tuning.rrfK + index + 1);
     });
-    denseHits.forEach((hit, index) => {
-      const value = entry(hit.label);
-      value.denseRank = index + 1;
-      value.similarity = hit.similarity;
-      value.score += mode === 'dense' ? hit.similarity : this.tuning.denseWeight / (this.tuning.rrfK + index + 1);
-    });
-
     const weights = this.weigh(stems, termWeights);
     const totalWeight = weights.reduce((sum, term) => sum + term.weight, 0);
     const shareIn = (has: (term: string) => boolean) =>
       totalWeight > 0 ? weights.reduce((sum, term) => sum + (has(term.stem) ? term.weight : 0), 0) / totalWeight : 0;
+
+    // When the best lexical match is a passing mention (no query word in its note title, tags or
+    // heading: "ready" in a section on readiness probes), BM25 is guessing and the embedding gets more say.
+    const topLexical = lexicalHits[0];
+    const lexicalOffTopic = topLexical !== undefined && shareIn((term) => this.lexical.topicStemsOf(topLexical.doc).has(term)) === 0;
+    const denseWeight = lexicalOffTopic ? this.tuning.denseWeight * this.tuning.offTopicDenseBoost : this.tuning.denseWeight;
+    denseHits.forEach((hit, index) => {
+      const value = entry(hit.label);
+      value.denseRank = index + 1;
+      value.similarity = hit.similarity;
+      value.score += mode === 'dense' ? hit.similarity : denseWeight / (this.tuning.rrfK + index + 1);
+    });
     return [...fused]
       .sort(([docA, a], [docB, b]) => b.score - a.score || docA - docB)
       .slice(0, k)

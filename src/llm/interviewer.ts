@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { ChatOpenAI } from '@langchain/openai';
 import type { InterviewerPort } from '../core/ports/extensions.js';
 import type { Logger } from '../core/ports/logger.js';
 import { promptsDir } from '../shared/paths.js';
 import { callStructured, classifyFailure, LlmFailure, logCall, nonce, type DailyBudget } from './chat.js';
-import { fill, type PromptTemplate } from './prompts.js';
+import { fill, loadPrompt, parsePrompt, type PromptTemplate } from './prompts.js';
 
 /** What the model returns for a follow-up: one question. */
 export const followUpOutputSchema = z.object({ followUp: z.string() });
@@ -20,30 +18,15 @@ export const MAX_CLARIFY_CHARS = 900;
 /** Consecutive words shared with the private notes or a missed point that count as giving the answer away. */
 const LEAK_WINDOW = 10;
 
-export const INTERVIEWER_PROMPT_PLACEHOLDERS = {
-  'follow-up': ['question', 'missed', 'answer', 'nonce'],
-  clarify: ['question', 'phase', 'phasePrompt', 'notes', 'message', 'nonce'],
-} as const;
-export type InterviewerPromptName = keyof typeof INTERVIEWER_PROMPT_PLACEHOLDERS;
+export type InterviewerPromptName = 'follow-up' | 'clarify';
 
-const SEPARATOR = /^---- user ----\s*$/m;
-
-/** Parses and validates an interviewer prompt (same format and checks as prompts/grade.md); throws naming the problem. */
+/** Same format and checks as every prompt file (src/llm/prompts.ts). */
 export function parseInterviewerPrompt(name: InterviewerPromptName, text: string): PromptTemplate {
-  const parts = text.split(SEPARATOR);
-  if (parts.length !== 2) throw new Error(`prompts/${name}.md: expected exactly one "---- user ----" line`);
-  const [system = '', user = ''] = parts.map((part) => part.trim());
-  if (!system || !user) throw new Error(`prompts/${name}.md: system and user parts must both be non-empty`);
-  const missing = INTERVIEWER_PROMPT_PLACEHOLDERS[name].filter((key) => !text.includes(`{{${key}}}`));
-  if (missing.length > 0) throw new Error(`prompts/${name}.md: missing placeholders ${missing.map((key) => `{{${key}}}`).join(', ')}`);
-  // The candidate's text must sit in the user part, between the nonce markers.
-  const data = name === 'follow-up' ? 'answer' : 'message';
-  if (!user.includes(`{{${data}}}`) || system.includes(`{{${data}}}`)) throw new Error(`prompts/${name}.md: {{${data}}} must appear in the user part only`);
-  return { name, system, user };
+  return parsePrompt(name, text);
 }
 
 export function loadInterviewerPrompt(name: InterviewerPromptName, dir: string = promptsDir()): PromptTemplate {
-  return parseInterviewerPrompt(name, readFileSync(join(dir, `${name}.md`), 'utf8'));
+  return loadPrompt(name, dir);
 }
 
 export interface LlmInterviewerOptions {

@@ -11,12 +11,19 @@ export interface PromptTemplate {
 
 const SEPARATOR = /^---- user ----\s*$/m;
 
-export const PROMPT_PLACEHOLDERS = {
-  grade: ['question', 'rubric', 'answer', 'nonce'],
-  answer: ['question', 'passages', 'nonce'],
+/** Each prompt file, its required placeholders, and the one that carries untrusted user text. */
+export const PROMPTS = {
+  grade: { placeholders: ['question', 'rubric', 'answer', 'nonce'], data: 'answer' },
+  answer: { placeholders: ['question', 'passages', 'nonce'], data: 'question' },
+  'follow-up': { placeholders: ['question', 'missed', 'answer', 'nonce'], data: 'answer' },
+  clarify: { placeholders: ['question', 'phase', 'phasePrompt', 'notes', 'message', 'nonce'], data: 'message' },
 } as const;
 
-export type PromptName = keyof typeof PROMPT_PLACEHOLDERS;
+export const PROMPT_PLACEHOLDERS = Object.fromEntries(Object.entries(PROMPTS).map(([name, spec]) => [name, spec.placeholders])) as {
+  [K in PromptName]: (typeof PROMPTS)[K]['placeholders'];
+};
+
+export type PromptName = keyof typeof PROMPTS;
 
 /** Parses and validates a prompt's text; throws naming the problem. */
 export function parsePrompt(name: PromptName, text: string): PromptTemplate {
@@ -24,8 +31,11 @@ export function parsePrompt(name: PromptName, text: string): PromptTemplate {
   if (parts.length !== 2) throw new Error(`prompts/${name}.md: expected exactly one "---- user ----" line`);
   const [system = '', user = ''] = parts.map((part) => part.trim());
   if (!system || !user) throw new Error(`prompts/${name}.md: system and user parts must both be non-empty`);
-  const missing = PROMPT_PLACEHOLDERS[name].filter((key) => !text.includes(`{{${key}}}`));
+  const missing = PROMPTS[name].placeholders.filter((key) => !text.includes(`{{${key}}}`));
   if (missing.length > 0) throw new Error(`prompts/${name}.md: missing placeholders ${missing.map((key) => `{{${key}}}`).join(', ')}`);
+  // Untrusted text sits in the user part only, between the nonce markers.
+  const data = PROMPTS[name].data;
+  if (!user.includes(`{{${data}}}`) || system.includes(`{{${data}}}`)) throw new Error(`prompts/${name}.md: {{${data}}} must appear in the user part only`);
   return { name, system, user };
 }
 
