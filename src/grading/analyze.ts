@@ -97,7 +97,8 @@ function normalise(text: string): string {
 function identifierParts(part: string): string[] {
   let parts = [part];
   if (/[\p{L}]{2,}\.[\p{L}]{2,}/u.test(part) && !/\d/.test(part)) parts = part.split('.');
-  return parts.flatMap((piece) => (/\p{Ll}\p{Lu}/u.test(piece) ? piece.split(/(?<=\p{Ll})(?=\p{Lu})/u) : [piece]));
+  // Only lowerCamelCase identifiers: PascalCase names are products and models ("LightGBM", "ResNet").
+  return parts.flatMap((piece) => (/^\p{Ll}+\p{Lu}/u.test(piece) ? piece.split(/(?<=\p{Ll})(?=\p{Lu})/u) : [piece]));
 }
 
 interface Piece {

@@ -19,9 +19,12 @@ export async function startServer(config: Config, options: { healthHost?: string
   const { bootstrap } = await import('../app/bootstrap.js');
   const app = await bootstrap(config);
   const adapters: RunningAdapter[] = [];
+  let started = false;
+  // Liveness answers at once; readiness waits until every configured adapter has connected.
   const health = await startHealthServer(config.HEALTH_PORT, () => [
     { name: 'database', ready: () => app.db.open },
     { name: 'index', ready: () => app.knowledge.notes.length > 0 },
+    { name: 'startup', ready: () => started },
     ...adapters.map((adapter) => ({ name: adapter.name, ready: () => adapter.isReady() })),
   ], options.healthHost);
   if (hasSlack(config)) {
@@ -33,6 +36,7 @@ export async function startServer(config: Config, options: { healthHost?: string
     adapters.push(await startDiscord(app));
   }
   const stopScheduler = await startQuizScheduler(app);
+  started = true;
   app.logger.info({ adapters: adapters.map((adapter) => adapter.name), healthPort: config.HEALTH_PORT }, 'mle-coach serving');
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
@@ -65,13 +69,19 @@ async function startQuizScheduler(app: App): Promise<() => void> {
 }
 
 export async function runServer(config: Config): Promise<number> {
+  // Signals are handled from the first moment, so a SIGTERM during start-up still shuts down cleanly.
+  let signalled: string | undefined;
+  let onSignal: (signal: string) => void = (signal) => {
+    signalled = signal;
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
   const server = await startServer(config);
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
+    onSignal = (signal: string) => {
       void server.shutdown(signal).then(resolve);
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    if (signalled) onSignal(signalled);
   });
   return 0;
 }

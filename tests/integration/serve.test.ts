@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { SHARED_CACHE_DIR, cleanup, tempDir } from '../support/app.js';
+import { FakeDiscord } from '../fakes/discord/server.js';
+import { FakeSlack } from '../fakes/slack/fakeSlack.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -66,6 +68,51 @@ describe('mle-coach serve', () => {
     const messages = lines.map((line) => (JSON.parse(line) as { msg?: string }).msg);
     expect(messages).toContain('mle-coach serving');
     expect(messages).toContain('shutting down');
+  });
+});
+
+describe('mle-coach serve with Slack and Discord configured', () => {
+  it('GIVEN Slack (HTTP mode) and Discord tokens WHEN serve starts THEN both adapters connect, /readyz reports them, and SIGTERM stops everything', async () => {
+    const slack = await FakeSlack.start();
+    const discord = await FakeDiscord.start();
+    const [healthPort, slackPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, ['bin/mle-coach.js', 'start'], {
+      env: {
+        ...process.env,
+        MLE_COACH_DATA_DIR: dataDir,
+        MLE_COACH_CACHE_DIR: SHARED_CACHE_DIR,
+        HEALTH_PORT: String(healthPort),
+        OPENAI_API_KEY: '',
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: 'test-signing-secret',
+        SLACK_APP_TOKEN: '',
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(slackPort),
+        DISCORD_TOKEN: discord.token,
+        DISCORD_APPLICATION_ID: '',
+        DISCORD_REST_API_URL: discord.apiUrl,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      const ready = await waitFor(async () => {
+        const response = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+        return response.status === 200 ? ((await response.json()) as { checks: { name: string; ready: boolean }[] }) : undefined;
+      }, 60_000);
+      expect(ready.checks.map((check) => check.name)).toEqual(expect.arrayContaining(['slack', 'discord']));
+      expect(stderr).not.toContain(discord.token);
+      expect(stderr).not.toContain(slack.botToken);
+    } finally {
+      child.kill('SIGTERM');
+      const code = await exited;
+      if (code !== 0) console.error(stderr.slice(-3000));
+      expect(code).toBe(0);
+      await discord.stop();
+      await slack.close();
+    }
   });
 });
 
