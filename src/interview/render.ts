@@ -35,7 +35,9 @@ function answerHowTo(platform: string): string {
 export function renderQuestion(session: InterviewSession, question: Question, options: { repeated?: boolean; openThread?: boolean } = {}): Reply {
   const number = `${session.index + 1}/${session.questionIds.length}`;
   const label = session.kind === 'daily' ? "Today's question" : `Question ${number}`;
-  const sections = [{ body: question.question }];
+  // Later design phases only need the phase prompt; the scenario was shown at phase 1 (and on `repeat`).
+  const laterPhase = question.phases.length > 0 && session.phaseIndex > 0 && !options.repeated;
+  const sections = laterPhase ? [] : [{ body: question.question }];
   if (question.phases.length > 0) {
     const phase = question.phases[session.phaseIndex] ?? question.phases[0];
     if (session.phaseIndex === 0) {

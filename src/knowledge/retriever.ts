@@ -114,7 +114,7 @@ export interface RetrieverTuning extends Bm25Params {
  * much weaker than BM25 (hit@3 ~0.75 vs ~0.95): dense votes at 0.3 weight and mostly reorders the
  * lexical top. Hosted embedders get `HOSTED_EMBEDDER_TUNING`.
  */
-export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 5, lexicalWeight: 1, denseWeight: 0.3, candidates: 50, windowSentences: 1, offTopicDenseBoost: 3 };
+export const DEFAULT_TUNING: RetrieverTuning = { ...DEFAULT_BM25, rrfK: 5, lexicalWeight: 1, denseWeight: 0.3, candidates: 50, windowSentences: 1, offTopicDenseBoost: 2 };
 
 /**
  * For embedders other than the local SIF one (OpenAI-compatible models): plain RRF, and one vector
