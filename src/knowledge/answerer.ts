@@ -36,6 +36,10 @@ interface Candidate {
   /** Share of the question's weighted words in this sentence (half for words only in its title or heading). */
   overlap: number;
   score: number;
+  /** Content stems of the sentence, in order. */
+  stems: string[];
+  /** Content stems of its section heading. */
+  heading: ReadonlySet<string>;
 }
 
 /** Sentences that lean on the one before them read badly alone. */
@@ -105,12 +109,14 @@ export class OfflineAnswerer implements Answerer {
     passages.forEach((passage, passageRank) => {
       // A sentence under a heading is about the heading's topic too: its words count half.
       const topic = new Set(contentStems(`${passage.title} ${passage.section}`));
+      const heading = new Set(contentStems(passage.section));
       readableSentences(passage.text).forEach((text, position) => {
-        const stems = new Set(contentStems(text));
+        const list = contentStems(text);
+        const stems = new Set(list);
         const overlap = terms.reduce((sum, term) => sum + (stems.has(term.stem) ? term.weight : topic.has(term.stem) ? term.weight / 2 : 0), 0) / total;
         const lengthPenalty = text.length < 40 ? 0.15 : text.length > 420 ? 0.1 : 0;
         const score = overlap + 0.25 * passage.headingCoverage + 0.2 / (passageRank + 1) + (position === 0 ? 0.05 : 0) - lengthPenalty;
-        candidates.push({ passage, passageRank, position, text, overlap, score });
+        candidates.push({ passage, passageRank, position, text, overlap, score, stems: list, heading });
       });
     });
     const ranked = [...candidates].sort((a, b) => b.score - a.score);
@@ -119,7 +125,8 @@ export class OfflineAnswerer implements Answerer {
     // The search ranked whole sections (all their words, plus the embedding), which says more than
     // one sentence's word overlap: the first passage leads unless its best sentence barely matches.
     const lead = ranked.find((candidate) => candidate.passageRank === 0);
-    const top = lead && lead.overlap >= 0.5 * best.overlap && lead.overlap > 0 ? lead : best;
+    const leadOnTopic = lead !== undefined && lead.passage.headingCoverage > 0 && best.passage.headingCoverage === 0;
+    const top = lead && lead.overlap > 0 && (lead.overlap >= 0.5 * best.overlap || leadOnTopic) ? lead : best;
 
     const { minSentences, maxSentences, maxChars } = this.options;
     const chosen: Candidate[] = [];
@@ -156,6 +163,9 @@ export class OfflineAnswerer implements Answerer {
       if (chosen.length >= maxSentences) break;
       if (candidate.score < top.score * 0.75) break;
       if (chosen.some((other) => other.passage === candidate.passage)) continue;
+      // A passage whose title and heading share no word with the question (another sense of a word,
+      // "ready" in readiness probes) does not join an answer that has an on-topic passage.
+      if (candidate.passage.headingCoverage === 0 && top.passage.headingCoverage > 0) continue;
       excerpt(candidate, false);
     }
     return chosen.sort((a, b) => a.passageRank - b.passageRank || a.position - b.position);
@@ -208,11 +218,11 @@ function bestForSide(candidates: readonly Candidate[], side: readonly string[], 
   let best: Candidate | undefined;
   let bestScore = 0;
   for (const candidate of candidates) {
-    const stems = contentStems(candidate.text);
-    const present = new Set(stems);
-    const share = side.filter((term) => present.has(term)).length / side.length;
+    const stems = candidate.stems;
+    const share = side.filter((term) => stems.includes(term)).length / side.length;
     if (share === 0) continue;
-    const heading = new Set(contentStems(candidate.passage.section));
+    const present = new Set(stems);
+    const heading = candidate.heading;
     const leading = stems.slice(0, 3).some((term) => side.includes(term));
     const score =
       share +

@@ -20,7 +20,7 @@ export interface Bm25Params {
   headingBoost: number;
 }
 
-export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, titleBoost: 3, headingBoost: 4 };
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, titleBoost: 3, headingBoost: 2 };
 
 export interface LexicalHit {
   doc: number;
