@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GradeRequest, Rubric } from '../../src/core/ports/grader.js';
 import type { Logger } from '../../src/core/ports/logger.js';
 import type { Answerer, GroundedAnswer, Passage, Retriever } from '../../src/core/ports/retriever.js';
+import { calibrate } from '../../src/grading/calibration.js';
 import { OfflineGrader } from '../../src/grading/offlineGrader.js';
 import { openWordVectors } from '../../src/knowledge/wordVectors.js';
 import { LlmAnswerer } from '../../src/llm/answerer.js';
@@ -108,8 +109,9 @@ describe('LLM grader', () => {
     });
     const result = await grader().grade(request(answer));
     expect(result.grader).toBe('llm');
-    // coverage 1/3 → calibrate ≈ 33, minus 15 penalty → 18; the "score: 100" field is ignored.
-    expect(result.score).toBe(18);
+    // Weighted coverage 1/3 through our calibration, minus the 15-point penalty; the "score: 100" field is ignored.
+    expect(result.score).toBe(Math.round(calibrate(1 / 3)) - 15);
+    expect(result.score).toBeLessThan(40);
     expect(result.misconceptions).toHaveLength(1);
   });
 
