@@ -124,9 +124,13 @@ export class OfflineAnswerer implements Answerer {
     if (!best) return [];
     // The search ranked whole sections (all their words, plus the embedding), which says more than
     // one sentence's word overlap: the first passage leads unless its best sentence barely matches.
-    const lead = ranked.find((candidate) => candidate.passageRank === 0);
+    // Among the first passages, the one whose own section heading names the question best leads
+    // ("choosing k" for "how do I pick k"); on a tie, a note titled after the question's words
+    // ("Transformers and attention") beats one that lists them among many.
+    const leadRank = leadingPassage(passages.slice(0, LEAD_POOL), terms, total, (rank) => candidates.some((candidate) => candidate.passageRank === rank && candidate.overlap > 0));
+    const lead = ranked.find((candidate) => candidate.passageRank === leadRank);
     const leadOnTopic = lead !== undefined && lead.passage.headingCoverage > 0 && best.passage.headingCoverage === 0;
-    const top = lead && lead.overlap > 0 && (lead.overlap >= 0.5 * best.overlap || leadOnTopic) ? lead : best;
+    const top = lead && lead.overlap > 0 && (lead.overlap >= 0.5 * best.overlap || leadOnTopic || leadRank > 0) ? lead : best;
 
     const { minSentences, maxSentences, maxChars } = this.options;
     const chosen: Candidate[] = [];
@@ -168,7 +172,9 @@ export class OfflineAnswerer implements Answerer {
       if (candidate.passage.headingCoverage === 0 && top.passage.headingCoverage > 0) continue;
       excerpt(candidate, false);
     }
-    return chosen.sort((a, b) => a.passageRank - b.passageRank || a.position - b.position);
+    // The leading passage first, then the rest in search order.
+    const order = (candidate: Candidate) => (candidate.passage === top.passage ? -1 : candidate.passageRank);
+    return chosen.sort((a, b) => order(a) - order(b) || a.position - b.position);
   }
 
   private notCovered(query: string, passages: readonly ScoredPassage[]): GroundedAnswer {
@@ -182,6 +188,51 @@ export class OfflineAnswerer implements Answerer {
       : 'Ask me a question about machine learning, e.g. "when is ROC AUC misleading?"';
     return { query, answer, sources: notes.slice(0, 3).map(toPassage), covered: false, answeredBy: 'offline' };
   }
+}
+
+/** How many of the first passages may lead the answer. */
+const LEAD_POOL = 3;
+
+/**
+ * The rank of the passage that should lead: the first one unless a section of the same note has a
+ * heading that carries more of the question's weight ("Choosing k" for "how do I pick k") and the
+ * embedding ranks it higher too, or a
+ * section of another note ties with it on the heading while its note title is clearly more about the
+ * question (the share of the title's words the question names: "Transformers and attention" over a
+ * title listing attention among many methods). `usable` says whether a rank has a matching sentence.
+ */
+export function leadingPassage(
+  pool: readonly Pick<ScoredPassage, 'noteId' | 'title' | 'section' | 'denseRank'>[],
+  terms: readonly { stem: string; weight: number }[],
+  total: number,
+  usable: (rank: number) => boolean = () => true,
+): number {
+  const weights = new Map(terms.map((term) => [term.stem, term.weight]));
+  const headingShare = (section: string) => [...new Set(contentStems(section))].reduce((sum, term) => sum + (weights.get(term) ?? 0), 0) / (total || 1);
+  const titleFocus = (title: string) => {
+    const stems = [...new Set(contentStems(title))];
+    return stems.length > 0 ? stems.filter((term) => weights.has(term)).length / stems.length : 0;
+  };
+  const first = pool[0];
+  if (!first) return 0;
+  let leadRank = 0;
+  let leadHeading = headingShare(first.section);
+  const firstFocus = titleFocus(first.title);
+  pool.forEach((passage, rank) => {
+    if (rank === 0 || !usable(rank)) return;
+    const share = headingShare(passage.section);
+    // The search chose the note; a sibling section whose heading names the question better leads,
+    // when the embedding agrees (it ranks the sibling above the first passage).
+    const denseAgrees = passage.denseRank !== undefined && (first.denseRank === undefined || passage.denseRank < first.denseRank);
+    const better = passage.noteId === first.noteId && denseAgrees && share > leadHeading + 1e-9;
+    // A tie goes to a clearly more focused title of another note, and only against the first passage.
+    const focused = leadRank === 0 && Math.abs(share - leadHeading) <= 1e-9 && share > 0 && passage.noteId !== first.noteId && titleFocus(passage.title) >= 2 * firstFocus && titleFocus(passage.title) > firstFocus;
+    if (better || focused) {
+      leadRank = rank;
+      leadHeading = share;
+    }
+  });
+  return leadRank;
 }
 
 /** "difference between A and B", "A vs B", "A or B", "how does A differ from B". */
@@ -224,10 +275,13 @@ function bestForSide(candidates: readonly Candidate[], side: readonly string[], 
     const present = new Set(stems);
     const heading = candidate.heading;
     const leading = stems.slice(0, 3).some((term) => side.includes(term));
+    const sideInHeading = side.some((term) => heading.has(term));
+    // A heading that names both sides ("Q-learning and SARSA") is the comparison itself, not the other side's section.
+    const otherInHeading = other.some((term) => heading.has(term));
     const score =
       share +
-      (side.some((term) => heading.has(term)) ? 0.4 : 0) -
-      (other.some((term) => heading.has(term)) ? 0.2 : 0) -
+      (sideInHeading ? 0.4 : 0) -
+      (otherInHeading && !sideInHeading ? 0.2 : 0) -
       (other.some((term) => present.has(term)) ? 0.15 : 0) +
       (leading ? 0.2 : 0) +
       (candidate.position === 0 ? 0.1 : 0) +

@@ -91,6 +91,19 @@ export function normaliseQuery(text: string): { text: string; expansion: string 
   return { text: stripped, expansion };
 }
 
+/**
+ * Stems of the words that triggered an expansion ("boss" -> stakeholders): when the notes lack such a
+ * word, the expansion stands in for it instead of it counting as an uncovered part of the question.
+ */
+function expandedStems(text: string): Set<string> {
+  const stems = new Set<string>();
+  for (const { pattern } of QUERY_EXPANSIONS) {
+    const match = pattern.exec(text);
+    if (match) for (const term of contentStems(match[0])) stems.add(term);
+  }
+  return stems;
+}
+
 /** Content stems of a query, without chat filler. */
 function queryStems(text: string): string[] {
   return contentStems(text).filter((term) => !QUERY_FILLER.has(term));
@@ -199,7 +212,7 @@ export class HybridRetriever implements ScoringRetriever {
     const mode = options.mode ?? 'hybrid';
     const allow = this.filter(options);
     const normalised = normaliseQuery(this.repairSpelling(query));
-    const typed = queryStems(normalised.text);
+    const typed = this.typedStems(normalised);
     const added = queryStems(normalised.expansion).filter((term) => !typed.includes(term));
     const stems = [...typed, ...added];
     const termWeights = added.length > 0 ? new Map(added.map((term) => [term, EXPANSION_WEIGHT])) : undefined;
@@ -301,9 +314,17 @@ export class HybridRetriever implements ScoringRetriever {
 
   queryTerms(query: string): { stem: string; weight: number }[] {
     const normalised = normaliseQuery(this.repairSpelling(query));
-    const typed = queryStems(normalised.text);
+    const typed = this.typedStems(normalised);
     const added = queryStems(normalised.expansion).filter((term) => !typed.includes(term));
     return this.weigh([...typed, ...added], new Map(added.map((term) => [term, EXPANSION_WEIGHT])));
+  }
+
+  /** The query's own stems, less words the notes lack that an expansion stands in for. */
+  private typedStems(normalised: { text: string; expansion: string }): string[] {
+    const typed = queryStems(normalised.text);
+    if (!normalised.expansion) return typed;
+    const standIns = expandedStems(normalised.text);
+    return typed.filter((term) => !standIns.has(term) || this.lexical.hasTerm(term));
   }
 
   /**
