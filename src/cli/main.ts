@@ -206,6 +206,10 @@ async function chat(config: Config): Promise<number> {
   const { bootstrap } = await import('../app/bootstrap.js');
   const { TerminalChat } = await import('../adapters/terminal/terminal.js');
   const app = await bootstrap(config, { logger });
+  // `mle-coach chat | head` closes the pipe early: leave quietly, state is already saved.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') void app.close().then(() => process.exit(0));
+  });
   const terminal = new TerminalChat(app.engine, { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdout.isTTY && process.stdin.isTTY) });
   let interrupted = false;
   const onSigint = () => {

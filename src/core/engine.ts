@@ -78,7 +78,8 @@ export class CoachEngine implements Engine {
 
   /** Whether this user's next free text is an answer (terminals collect multi-line answers then). */
   answerState(userId: string): { awaiting: boolean; pendingChars: number; hintsUsed: number } {
-    const session = this.deps.store.activeSession(userId);
+    const found = this.deps.store.activeSession(userId);
+    const session = found && this.now().getTime() - found.updatedAt.getTime() <= this.deps.options.sessionTtlMinutes * 60_000 ? found : undefined;
     return { awaiting: Boolean(session), pendingChars: session?.pendingAnswer.length ?? 0, hintsUsed: session?.hintsUsed ?? 0 };
   }
 
@@ -137,10 +138,13 @@ export class CoachEngine implements Engine {
       return [];
     }
     const user = this.deps.store.ensureUser(message.userId, message.userName, now);
+    const before = this.deps.store.activeSession(message.userId);
     const { session, expired } = await this.activeSession(message.userId);
+    const expiredKind = before?.kind;
+    const expiredPending = Boolean(before?.pendingAnswer);
     const replies = await this.dispatch(message, user, session);
     if (expired.length) {
-      const note = infoReply('Your previous interview expired after being idle; its graded answers are saved. Here is its summary:', { private: true });
+      const note = infoReply(`Your previous ${expiredKind === 'daily' ? "daily question" : 'interview'} expired after being idle; its graded answers are saved.${expiredPending ? ' The unfinished answer you had started was not graded.' : ''} Here is its summary:`, { private: true });
       return [note, ...expired, ...replies];
     }
     return replies;
@@ -155,7 +159,7 @@ export class CoachEngine implements Engine {
       return [errorReply(answering ? 'That message was empty. Type your answer, or `hint`, `skip`, `repeat`, `end`.' : 'That message was empty. Type `help` to see what I can do.')];
     }
     if (cleaned.problem === 'no-words') {
-      return [errorReply(answering ? 'I need words to grade — emoji alone do not count as an answer. Try explaining in a sentence or two, or say `hint`.' : 'I need some words to work with. Type `help` to see what I can do.')];
+      return [errorReply(answering ? 'I need words to grade — emoji or punctuation alone do not count as an answer. Try explaining in a sentence or two, or say `hint`.' : 'I need some words to work with. Type `help` to see what I can do.')];
     }
     const text = message.fromSlashCommand ? slashCommandText(cleaned.text) : cleaned.text;
     // Quiz threads take answers before anything else.
@@ -243,6 +247,7 @@ export class CoachEngine implements Engine {
       case 'progress':
         return this.progress(user);
       case 'leaderboard':
+        if (message.platform === 'terminal') return [infoReply('Leaderboards belong to channel quizzes on Slack and Discord. Here, `progress` shows your own scores and streak.', { private: true })];
         return this.deps.quiz ? this.deps.quiz.leaderboard(message) : [infoReply('Leaderboards come from channel quizzes, which are not enabled here.', { private: true })];
       case 'settings':
         return settingsCommand(this.deps.store, user, positional, this.deps.options.defaultTimezone);
@@ -277,8 +282,9 @@ export class CoachEngine implements Engine {
         ...this.flow.repeat(session),
       ];
     }
-    const requested = positional[0]?.toLowerCase();
-    const tracks = requested ? [requested] : user.settings.tracks.length ? user.settings.tracks : Object.keys(TRACKS);
+    const requestedTracks = positional.map((word) => word.toLowerCase()).filter((word) => !(LEVELS as readonly string[]).includes(word));
+    const requested = requestedTracks.length ? requestedTracks.join('+') : undefined;
+    const tracks = requestedTracks.length ? requestedTracks : user.settings.tracks.length ? user.settings.tracks : Object.keys(TRACKS);
     const areas: string[] = [];
     for (const track of tracks) {
       const found = areasForTrack(track);
@@ -288,7 +294,8 @@ export class CoachEngine implements Engine {
       }
       areas.push(...found);
     }
-    const level = this.resolveLevel(flags.level ?? positional.slice(1).find((word) => (LEVELS as readonly string[]).includes(word.toLowerCase())), user);
+    if (flags.level === 'true') return [errorReply('`--level` needs a value: easy, medium or hard.')];
+    const level = this.resolveLevel(flags.level ?? positional.find((word) => (LEVELS as readonly string[]).includes(word.toLowerCase())), user);
     if (typeof level === 'object') return [errorReply(level.error)];
     const count = flags.questions ? Number(flags.questions) : 5;
     if (!Number.isInteger(count) || count < 1 || count > 10) return [errorReply('`--questions` takes a whole number from 1 to 10.')];
@@ -297,11 +304,22 @@ export class CoachEngine implements Engine {
     const dueReviews = this.deps.store.dueReviews(user.id, this.now()).map((review) => review.questionId);
     const questions = pickQuestions(this.deps.bank, { areas, level, count, lastAsked, dueReviews, seed: `${user.id}:${this.now().getTime()}` });
     if (questions.length === 0) return [errorReply(`There are no questions for \`${tracks.join(', ')}\` yet.`)];
-    return this.flow.start(message, { track: requested ?? (tracks.length === Object.keys(TRACKS).length ? 'mixed' : tracks.join('+')), areas, level, questions, kind: 'interview' });
+    const offLevel = questions.filter((question) => question.level !== level).length;
+    const note = offLevel ? `This track has fewer ${level} questions than you asked for, so ${offLevel} ${offLevel === 1 ? 'is' : 'are'} from another level (shown in each title).` : undefined;
+    return this.flow.start(message, {
+      track: requested ?? (tracks.length === Object.keys(TRACKS).length ? 'mixed' : tracks.join('+')),
+      areas,
+      level,
+      questions,
+      kind: 'interview',
+      reviews: questions.filter((question) => dueReviews.includes(question.id)).map((question) => question.id),
+      ...(note ? { note } : {}),
+    });
   }
 
   private async quiz(args: string, message: NormalizedMessage, user: UserRecord, session: InterviewSession | undefined): Promise<Reply[]> {
     if (/^schedule\b/i.test(args)) {
+      if (message.platform === 'terminal') return [infoReply('Quiz schedules are for Slack and Discord channels. Here, `quiz` gives you today\'s question.', { private: true })];
       if (!this.deps.quiz) return [errorReply('Channel quizzes are not enabled in this deployment.')];
       return this.deps.quiz.schedule(message, args.replace(/^schedule\s*/i, ''), { ...user });
     }
@@ -316,8 +334,10 @@ export class CoachEngine implements Engine {
     const level = user.settings.level ?? 'medium';
     const lastAsked = new Map<string, number>();
     for (const answer of this.deps.store.answers(user.id)) if (!lastAsked.has(answer.questionId)) lastAsked.set(answer.questionId, answer.createdAt.getTime());
-    const dueReviews = this.deps.store.dueReviews(user.id, this.now()).map((review) => review.questionId);
-    const [question] = pickQuestions(this.deps.bank, { areas, level, count: 1, lastAsked, dueReviews, seed: `${user.id}:${today}` });
+    // Today's question is a new one (reviews come up in interviews) and short enough for one answer.
+    const quick = areas.filter((area) => area !== 'ml-system-design');
+    const candidates = pickQuestions(this.deps.bank, { areas: quick.length ? quick : areas, level, count: 8, lastAsked, dueReviews: [], seed: `${user.id}:${today}` });
+    const question = candidates.find((item) => item.phases.length === 0) ?? candidates[0];
     if (!question) return [errorReply('There are no questions in the bank yet.')];
     return this.flow.start(message, { track: 'daily', areas, level, questions: [question], kind: 'daily' });
   }

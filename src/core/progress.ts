@@ -27,6 +27,7 @@ export interface ProgressReport {
  * user's timezone. One missed day per ISO week is forgiven (grace day).
  */
 export function streakDays(activeDays: ReadonlySet<string>, today: string): number {
+  // Today does not break the streak before the user has had a chance to practise.
   let day = activeDays.has(today) ? today : addDays(today, -1);
   let streak = 0;
   const graceUsed = new Set<string>();
@@ -34,9 +35,9 @@ export function streakDays(activeDays: ReadonlySet<string>, today: string): numb
     if (activeDays.has(day)) {
       streak += 1;
     } else {
+      // One missed day per ISO week is forgiven, if the streak goes on before it.
       const week = isoWeek(day);
-      const before = addDays(day, -1);
-      if (graceUsed.has(week) || !activeDays.has(before) || streak === 0) break;
+      if (graceUsed.has(week) || !activeDays.has(addDays(day, -1))) break;
       graceUsed.add(week);
     }
     day = addDays(day, -1);

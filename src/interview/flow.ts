@@ -10,6 +10,7 @@ import type { Level } from '../knowledge/areas.js';
 import type { Question } from '../knowledge/types.js';
 import type { QuestionBank } from './bank.js';
 import { chooseFollowUp, gradeAgainst, phaseRubric, pointersFor, pointsRubric } from './grading.js';
+import { verdictFor } from '../grading/calibration.js';
 import { maxScoreAfterHints, quote, renderFeedback, renderQuestion } from './render.js';
 import { scheduleReview } from './reviews.js';
 import { currentQuestionId, type InterviewSession } from './session.js';
@@ -31,6 +32,10 @@ export interface StartRequest {
   level: Level;
   questions: Question[];
   kind: 'interview' | 'daily';
+  /** Ids among `questions` that are spaced-repetition reviews. */
+  reviews?: string[];
+  /** A sentence for the intro, e.g. that the level had to be mixed. */
+  note?: string;
 }
 
 /** The mock-interview state machine. Every transition is saved before replies are returned. */
@@ -65,6 +70,7 @@ export class InterviewFlow {
       pendingAnswer: '',
       conversation: { platform: message.platform, channelId: message.conversation.channelId, ...(message.conversation.threadId ? { threadId: message.conversation.threadId } : {}), isDirect: message.conversation.isDirect },
       results: [],
+      reviews: request.reviews ?? [],
       createdAt: now,
       updatedAt: now,
     };
@@ -76,7 +82,11 @@ export class InterviewFlow {
         : reply({
             kind: 'info',
             title: `Mock interview: ${request.track} · ${request.level} · ${session.questionIds.length} question${session.questionIds.length === 1 ? '' : 's'}`,
-            sections: [{ body: 'Answer as you would out loud in an interview: explain your reasoning, name trade-offs. Each answer is graded against a rubric.' }],
+            sections: [
+              { body: 'Answer as you would out loud in an interview: explain your reasoning, name trade-offs. Each answer is graded against a rubric.' },
+              ...(request.reviews?.length ? [{ body: `${request.reviews.length} of these ${request.reviews.length === 1 ? 'is a review' : 'are reviews'} of questions you found hard before (spaced repetition).` }] : []),
+              ...(request.note ? [{ body: request.note }] : []),
+            ],
             sessionRef: session.id,
           });
     // In a shared channel the interview moves into a thread; the intro opens it.
@@ -118,7 +128,8 @@ export class InterviewFlow {
   continueAnswer(session: InterviewSession, part: string): Reply[] {
     const pendingAnswer = session.pendingAnswer ? `${session.pendingAnswer}\n${part}` : part;
     this.deps.store.saveSession({ ...session, pendingAnswer, updatedAt: this.now() });
-    return [reply({ kind: 'info', sections: [{ body: `Got it (${pendingAnswer.length} characters so far). Send the rest; a message without a leading \`...\` completes your answer.` }] })];
+    const how = session.conversation.platform === 'terminal' ? 'finish with an empty line' : 'a message without a leading `...` completes your answer';
+    return [reply({ kind: 'info', sections: [{ body: `Got it (${pendingAnswer.length} characters so far). Send the rest; ${how}.` }] })];
   }
 
   async answer(session: InterviewSession, rawAnswer: string): Promise<Reply[]> {
@@ -193,7 +204,9 @@ export class InterviewFlow {
     const phased = phaseAnswers.reduce((sum, item) => sum + item.score * weightOf(item.phase), 0) / totalWeight;
     // Phase scores already carry misconception penalties; a later phase may also earn an earlier phase's point.
     const complete = phaseAnswers.length >= question.phases.length;
-    whole.score = Math.max(0, Math.min(maxScoreAfterHints(session.hintsUsed), Math.round(complete ? Math.max(phased, whole.score) : phased)));
+    // The whole-rubric grade also credits a design given in one go (all phases in the first message).
+    whole.score = Math.max(0, Math.min(maxScoreAfterHints(session.hintsUsed), Math.round(Math.max(phased, whole.score))));
+    whole.verdict = verdictFor(whole.score);
     whole.notices.unshift(`Phase scores: ${question.phases.map((phase) => `${phase.phase} ${phaseAnswers.find((item) => item.phase === phase.phase)?.score ?? '—'}`).join(', ')}.${complete ? '' : ' Phases not answered count as 0.'}`);
     return whole;
   }

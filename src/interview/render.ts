@@ -28,8 +28,8 @@ export function questionButtons(sessionId: string): Button[] {
 
 function answerHowTo(platform: string): string {
   return platform === 'terminal'
-    ? '_Type your answer; finish with an empty line. Commands: `hint`, `skip`, `repeat`, `end`._'
-    : '_Reply with your answer (start a message with `...` if you want to continue it in the next one). Buttons: Hint, Skip, End._';
+    ? '_Type your answer; finish with an empty line. Commands: `hint`, `skip`, `repeat`, `end`; `/ask <question>` looks something up without answering._'
+    : '_Reply with your answer (start a message with `...` if you want to continue it in the next one). Buttons: Hint, Skip, End; `/coach ask <question>` looks something up._';
 }
 
 export function renderQuestion(session: InterviewSession, question: Question, options: { repeated?: boolean; openThread?: boolean } = {}): Reply {
@@ -48,7 +48,7 @@ export function renderQuestion(session: InterviewSession, question: Question, op
   sections.push({ body: answerHowTo(session.conversation.platform) });
   return reply({
     kind: 'question',
-    title: `${label} · ${question.area} · ${question.level}${options.repeated ? ' (again)' : ''}`,
+    title: `${label} · ${question.area} · ${question.level}${session.reviews.includes(question.id) ? ' · review' : ''}${options.repeated ? ' (again)' : ''}`,
     sections,
     buttons: questionButtons(session.id),
     sessionRef: session.id,

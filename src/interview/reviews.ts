@@ -20,5 +20,10 @@ function reviveCard(text: string): Card {
 export function scheduleReview(previous: ReviewRecord | undefined, userId: string, questionId: string, score: number, now: Date): ReviewRecord {
   const card = previous ? reviveCard(previous.card) : createEmptyCard(now);
   const next = scheduler.next(card, now, ratingForScore(score)).card;
-  return { userId, questionId, due: next.due, card: JSON.stringify(next) };
+  // FSRS relearning steps are minutes; in an interview bot a weak question comes back a day later at the earliest.
+  const earliest = new Date(now.getTime() + MIN_REVIEW_DELAY_MS);
+  const due = next.due.getTime() < earliest.getTime() ? earliest : next.due;
+  return { userId, questionId, due, card: JSON.stringify({ ...next, due }) };
 }
+
+const MIN_REVIEW_DELAY_MS = 20 * 3600_000;

@@ -42,6 +42,8 @@ export const interviewSessionSchema = z.object({
   pendingAnswer: z.string().default(''),
   conversation: z.object({ platform: z.string(), channelId: z.string(), threadId: z.string().optional(), isDirect: z.boolean() }),
   results: z.array(questionResultSchema).default([]),
+  /** Questions brought back by the review schedule (labelled as reviews). */
+  reviews: z.array(z.string()).default([]),
   createdAt: dateSchema,
   updatedAt: dateSchema,
 });

@@ -7,11 +7,16 @@ export function renderSummary(session: InterviewSession, bank: QuestionBank, rea
   const answered = session.results.filter((result) => !result.skipped);
   const skipped = session.results.length - answered.length;
   const byArea = new Map<string, number[]>();
-  for (const result of session.results) byArea.set(result.area, [...(byArea.get(result.area) ?? []), result.skipped ? 0 : result.score]);
+  const skippedByArea = new Map<string, number>();
+  for (const result of session.results) {
+    if (result.skipped) skippedByArea.set(result.area, (skippedByArea.get(result.area) ?? 0) + 1);
+    else byArea.set(result.area, [...(byArea.get(result.area) ?? []), result.score]);
+  }
+  for (const area of skippedByArea.keys()) if (!byArea.has(area)) byArea.set(area, []);
   const areaLines = [...byArea.entries()]
-    .map(([area, scores]) => ({ area, score: Math.round(scores.reduce((a, b) => a + b, 0) / scores.length), count: scores.length }))
-    .sort((a, b) => a.score - b.score)
-    .map((item) => `- ${item.area}: **${item.score}/100** (${item.count} question${item.count === 1 ? '' : 's'})`);
+    .map(([area, scores]) => ({ area, score: scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : undefined, count: scores.length, skipped: skippedByArea.get(area) ?? 0 }))
+    .sort((a, b) => (a.score ?? -1) - (b.score ?? -1))
+    .map((item) => `- ${item.area}: ${item.score === undefined ? 'skipped' : `**${item.score}/100** (${item.count} answered)`}${item.skipped && item.score !== undefined ? `, ${item.skipped} skipped` : ''}`);
   const overall = session.results.length ? Math.round(session.results.reduce((sum, result) => sum + (result.skipped ? 0 : result.score), 0) / session.results.length) : 0;
 
   // Notes behind the most-missed key points, heaviest first.
@@ -29,7 +34,7 @@ export function renderSummary(session: InterviewSession, bank: QuestionBank, rea
     .slice(0, 3)
     .map(([noteId]) => bank.note(noteId))
     .filter((note) => note !== undefined)
-    .map((note) => `- ${note.title} (\`${note.id}\`) — try \`ask ${note.title.toLowerCase()}\``);
+    .map((note) => `- ${note.title} (\`${note.id}\`) — try \`ask ${(note.title.split(/[:,(]/)[0] ?? note.title).trim().toLowerCase()}\``);
 
   if (session.kind === 'daily') {
     const result = session.results[0];

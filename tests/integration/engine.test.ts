@@ -258,3 +258,46 @@ describe('system-design phases kept on skip and end', () => {
     expect(app.store.answers('test:alice')).toHaveLength(1);
   });
 });
+
+describe('second review round', () => {
+  it('GIVEN a skipped daily question WHEN quiz is asked on the following days THEN each day brings a different, single-answer question', async () => {
+    const seen = new Set<string>();
+    for (let day = 0; day < 3; day += 1) {
+      await chat.send('quiz');
+      const { question } = currentQuestion();
+      expect(question.phases).toEqual([]);
+      expect(seen.has(question.id)).toBe(false);
+      seen.add(question.id);
+      await chat.send('skip');
+      clock.advance(24 * 3600_000);
+    }
+  });
+
+  it('GIVEN a whole design in the first phase WHEN the user skips the remaining phases THEN the design is scored on everything it covers', async () => {
+    await chat.send('interview system-design --questions 1');
+    const { question } = currentQuestion();
+    await chat.send(question.rubric.modelAnswer);
+    const replies = await chat.send('skip');
+    const feedback = replies.find((reply) => reply.kind === 'feedback');
+    expect(feedback?.score).toBeGreaterThanOrEqual(70);
+    if ((feedback?.score ?? 0) < 85) expect(feedback?.title).not.toContain('excellent');
+  });
+
+  it('GIVEN two tracks and a level WHEN starting an interview THEN it draws from both tracks', async () => {
+    await chat.send('interview metrics mlops hard --questions 4');
+    const session = app.store.activeSession('test:alice');
+    expect(session?.track).toBe('metrics+mlops');
+    expect(session?.level).toBe('hard');
+    const areas = new Set(session?.questionIds.map((id) => app.bank.question(id)?.area));
+    expect([...areas].every((area) => ['evaluation-metrics', 'mlops', 'monitoring-drift', 'infrastructure'].includes(area ?? ''))).toBe(true);
+  });
+
+  it('GIVEN a skipped question WHEN the next interview starts an hour later THEN it does not come back yet', async () => {
+    await chat.send('interview metrics --questions 1');
+    const { question } = currentQuestion();
+    await chat.send('skip');
+    clock.advance(3600_000);
+    await chat.send('interview metrics --questions 3');
+    expect(app.store.activeSession('test:alice')?.questionIds).not.toContain(question.id);
+  });
+});

@@ -155,3 +155,11 @@ describe('streaks', () => {
     expect(buildProgress('u', gappy, 0, 'UTC', new Date('2026-03-06T18:00:00Z')).streakDays).toBe(2);
   });
 });
+
+describe('streak grace before today', () => {
+  const at = (iso: string): AnswerRecord => ({ id: iso, userId: 'u', questionId: `q${iso}`, area: 'mlops', level: 'easy', source: 'quiz', score: 70, maxScore: 100, grader: 'offline', skipped: false, missedPoints: [], createdAt: new Date(iso) });
+  it('GIVEN activity on days 1-2 and a missed day 3 WHEN checking on day 4 before practising THEN the streak is still 2', () => {
+    const answers = ['2026-03-03', '2026-03-04'].map((day) => at(`${day}T12:00:00Z`));
+    expect(buildProgress('u', answers, 0, 'UTC', new Date('2026-03-06T08:00:00Z')).streakDays).toBe(2);
+  });
+});

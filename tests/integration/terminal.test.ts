@@ -42,7 +42,7 @@ describe('the terminal chat through a child process', () => {
     const asked = /== Question 1\/2[^\n]*\n([^\n]+)/.exec(first.stdout)?.[1];
     expect(asked).toBeTruthy();
     const second = await runChat('quit\n', dataDir);
-    expect(second.stdout).toContain('Resuming your interview');
+    expect(second.stdout).toContain('Resuming where you left off');
     expect(second.stdout).toContain(asked!);
   });
 

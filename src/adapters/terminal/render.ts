@@ -2,12 +2,17 @@ import type { Reply } from '../../core/model/message.js';
 
 const ANSI = { bold: '\u001b[1m', dim: '\u001b[2m', reset: '\u001b[0m', green: '\u001b[32m', yellow: '\u001b[33m', red: '\u001b[31m', cyan: '\u001b[36m' };
 
+// Markup only counts at word edges, so code such as `(X**2).sum()` or `snake_case_names` stays intact.
+const BOLD = /(^|[\s(])\*\*(\S(?:[^*]*?\S)?)\*\*(?=[\s.,;:!?)]|$)/g;
+const ITALIC = /(^|\s)_(\S(?:[^_]*?\S)?)_(?=[\s.,;:!?)]|$)/g;
+const CODE = /`([^`\n]+)`/g;
+
 function inline(text: string, color: boolean): string {
-  if (!color) return text.replace(/\*\*(.+?)\*\*/g, '$1').replace(/(^|\s)_(\S(?:.*?\S)?)_(?=\s|$|[.,;:!?)])/g, '$1$2').replace(/`([^`]+)`/g, '$1');
+  if (!color) return text.replace(BOLD, '$1$2').replace(ITALIC, '$1$2').replace(CODE, '$1');
   return text
-    .replace(/\*\*(.+?)\*\*/g, `${ANSI.bold}$1${ANSI.reset}`)
-    .replace(/(^|\s)_(\S(?:.*?\S)?)_(?=\s|$|[.,;:!?)])/g, `$1${ANSI.dim}$2${ANSI.reset}`)
-    .replace(/`([^`]+)`/g, `${ANSI.cyan}$1${ANSI.reset}`);
+    .replace(BOLD, `$1${ANSI.bold}$2${ANSI.reset}`)
+    .replace(ITALIC, `$1${ANSI.dim}$2${ANSI.reset}`)
+    .replace(CODE, `${ANSI.cyan}$1${ANSI.reset}`);
 }
 
 function scoreColor(score: number): string {

@@ -16,6 +16,9 @@ export interface TerminalOptions {
 /** Lines that are sent at once even while an answer is being typed: bare commands, or explicit `/command ...`. */
 const IMMEDIATE = /^(?:[/!]\S.*|help|hint|skip|next|repeat|end|stop|progress|settings|leaderboard|forget me)$/i;
 
+/** Single command words that never start an answer line. */
+const BARE = /^(help|hint|skip|next|repeat|end|progress|settings|leaderboard)$/i;
+
 /** The engine as the terminal sees it: it also tells whether an answer is awaited. */
 export interface TerminalEngine extends Engine {
   answerState?(userId: string): { awaiting: boolean; pendingChars: number; hintsUsed: number };
@@ -90,15 +93,19 @@ export class TerminalChat {
   /** Runs until `quit` or end of input; resolves when every line has been handled. */
   async run(): Promise<void> {
     const resumed = await this.engine.handle(this.message('', { id: 'repeat' }));
-    if (resumed.length && resumed[0]?.kind !== 'error') {
+    const stillOpen = this.engine.answerState ? this.engine.answerState(this.userId).awaiting : resumed[0]?.kind !== 'error';
+    if (resumed.length && stillOpen) {
       const state = this.engine.answerState?.(this.userId);
       const extras = [
         state?.hintsUsed ? `${state.hintsUsed} hint${state.hintsUsed === 1 ? '' : 's'} used on this question` : '',
         state?.pendingChars ? `${state.pendingChars} characters of your answer are kept; type the rest and finish with an empty line` : '',
       ].filter(Boolean);
-      this.options.output.write(`Resuming your interview where you left off${extras.length ? ` (${extras.join('; ')})` : ''}.\n\n`);
+      this.options.output.write(`Resuming where you left off${extras.length ? ` (${extras.join('; ')})` : ''}.\n\n`);
       this.print(resumed);
     } else {
+      // An interview that expired while away is summarised before the welcome.
+      const expired = resumed.filter((value) => value.kind !== 'error');
+      if (expired.length) this.print(expired);
       this.options.output.write('mle-coach — mock interviews and coaching for ML engineers (offline mode unless an API key is set).\nType `help` for commands, `interview` to start, `quit` to leave.\n\n');
     }
     this.prompt();
@@ -113,8 +120,11 @@ export class TerminalChat {
       }
       if (!this.awaitingAnswer) {
         if (line.trim()) await this.send(line);
-      } else if (this.buffer.length === 0 && IMMEDIATE.test(line.trim())) {
+      } else if (IMMEDIATE.test(line.trim()) && (this.buffer.length === 0 || BARE.test(line.trim()))) {
+        // A bare command typed mid-answer runs at once; the lines typed so far stay in the answer
+        // while a question is still waiting for it.
         await this.send(line.trim());
+        if (!this.awaitingAnswer) this.buffer = [];
       } else if (line.trim() === '') {
         if (this.buffer.length) {
           const answer = this.buffer.join('\n');

@@ -56,8 +56,10 @@ function splitArgs(rest: string): { flags: Record<string, string>; positional: s
     const flag = /^--?([a-z][a-z-]*)(?:=(.*))?$/i.exec(token);
     if (flag) {
       const name = (flag[1] ?? '').toLowerCase();
+      const next = tokens[index + 1] ?? '';
+      // A following word is the flag's value unless it is another flag ("-1" is a value).
       if (flag[2] !== undefined) flags[name] = flag[2];
-      else if (index + 1 < tokens.length && !(tokens[index + 1] ?? '').startsWith('-')) flags[name] = tokens[++index] ?? '';
+      else if (index + 1 < tokens.length && (!next.startsWith('-') || /^-\d/.test(next))) flags[name] = tokens[++index] ?? '';
       else flags[name] = 'true';
     } else {
       positional.push(token);
@@ -78,7 +80,7 @@ function looksLikeArgs(name: string, rest: string): boolean {
   const first = words[0] ?? '';
   switch (name) {
     case 'interview':
-      return first.startsWith('-') || ((Boolean(areasForTrack(first)) || closeToTrack(first)) && words.slice(1).every((word, index, all) => word.startsWith('-') || (index > 0 && (all[index - 1] ?? '').startsWith('-')) || (LEVELS as readonly string[]).includes(word)));
+      return first.startsWith('-') || ((Boolean(areasForTrack(first)) || closeToTrack(first)) && words.slice(1).every((word, index, all) => word.startsWith('-') || (index > 0 && (all[index - 1] ?? '').startsWith('-')) || (LEVELS as readonly string[]).includes(word) || Boolean(areasForTrack(word))));
     case 'settings':
       return ['timezone', 'tz', 'level', 'tracks', 'track'].includes(first);
     case 'quiz':
