@@ -17,6 +17,8 @@ export interface Candidate {
   position: number;
   sentence: number;
   negated: boolean;
+  /** Negated by a contrast cue ("rather than X") rather than a plain "not". */
+  contrast: boolean;
   credit: number;
   /** Same word (stem, root, typo, acronym) rather than a word-vector neighbour. */
   lexical: boolean;
@@ -168,7 +170,7 @@ export function findCandidates(prepared: PreparedRubric, answer: AnalyzedText, v
       if (credit > last.credit) Object.assign(last, { credit, lexical });
       return;
     }
-    list.push({ position: token.position, sentence: token.sentence, negated: token.negated, credit, lexical });
+    list.push({ position: token.position, sentence: token.sentence, negated: token.negated, contrast: token.contrast, credit, lexical });
   };
   for (const token of answer.tokens) {
     const exact = prepared.termByStem.get(token.stem);
@@ -223,14 +225,20 @@ export interface CoverOptions {
  */
 export function coverVariant(variant: PreparedVariant, candidates: readonly Candidate[][], newContent: readonly number[], options: CoverOptions): VariantCoverage {
   const uses = variant.uses;
-  const usable = (candidate: Candidate, negated: boolean) => candidate.negated === negated && (candidate.lexical || candidate.credit >= options.minSoftCredit);
+  const strongEnough = (candidate: Candidate) => candidate.lexical || candidate.credit >= options.minSoftCredit;
+  const usable = (candidate: Candidate, negated: boolean) => candidate.negated === negated && strongEnough(candidate);
+  // A phrasing that denies a claim ("does not make a random forest overfit") may be matched by an
+  // answer that puts the subject before its own "not" ("a random forest won't overfit"): a term of
+  // the other polarity counts when, in its sentence, a term both deny is denied (see below).
+  const flexible = variant.deniesClaim;
   const anchors: Candidate[] = [];
-  for (const use of uses) for (const candidate of candidates[use.term] ?? []) if (usable(candidate, use.negated)) anchors.push(candidate);
+  for (const use of uses) for (const candidate of candidates[use.term] ?? []) if (flexible ? strongEnough(candidate) : usable(candidate, use.negated)) anchors.push(candidate);
   let best: VariantCoverage = { coverage: 0, termShare: 0, aligned: [], firstSentence: undefined, lastSentence: undefined };
   if (anchors.length === 0) return best;
   anchors.sort((a, b) => a.position - b.position);
   const ownTerms = uses.filter((use) => !use.inQuestion).length;
   const chosen: (Candidate | undefined)[] = new Array<Candidate | undefined>(uses.length);
+  const flipped: (Candidate | undefined)[] = flexible ? new Array<Candidate | undefined>(uses.length) : [];
   let previousAnchor = -1;
   for (const anchor of anchors) {
     if (anchor.position === previousAnchor) continue;
@@ -241,12 +249,36 @@ export function coverVariant(variant: PreparedVariant, candidates: readonly Cand
     for (let index = 0; index < uses.length; index += 1) {
       const use = uses[index] as TermUse;
       let pick: Candidate | undefined;
+      let other: Candidate | undefined;
       for (const candidate of candidates[use.term] ?? []) {
         if (candidate.position < anchor.position) continue;
         if (candidate.position >= end || candidate.sentence >= firstSentence + options.sentences) break;
-        if (usable(candidate, use.negated) && (!pick || candidate.credit > pick.credit)) pick = candidate;
+        if (usable(candidate, use.negated)) {
+          if (!pick || candidate.credit > pick.credit) pick = candidate;
+        } else if (flexible && !candidate.contrast && strongEnough(candidate) && (!other || candidate.credit > other.credit)) other = candidate;
       }
       chosen[index] = pick;
+      if (flexible) flipped[index] = pick ? undefined : other;
+    }
+    if (flexible) {
+      // Sentences where a term the phrasing denies with a plain "not" is denied the same way.
+      let agreed = -1;
+      let agreedSecond = -1;
+      for (let index = 0; index < uses.length; index += 1) {
+        const use = uses[index] as TermUse;
+        const pick = chosen[index];
+        if (!use.negated || use.contrast || !pick || !pick.negated || pick.contrast || use.inQuestion) continue;
+        if (agreed < 0 || agreed === pick.sentence) agreed = pick.sentence;
+        else agreedSecond = pick.sentence;
+      }
+      for (let index = 0; index < uses.length; index += 1) {
+        const other = flipped[index];
+        if (other && (other.sentence === agreed || other.sentence === agreedSecond)) chosen[index] = other;
+      }
+    }
+    for (let index = 0; index < uses.length; index += 1) {
+      const use = uses[index] as TermUse;
+      const pick = chosen[index];
       if (pick?.lexical && !use.inQuestion) lexicalNew += use.weight * pick.credit;
     }
     const softAllowed = lexicalNew > 0 && lexicalNew >= SOFT_NEEDS_CONTEXT * variant.nonQuestionWeight;

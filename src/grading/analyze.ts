@@ -24,6 +24,8 @@ export interface Token {
   slot: number;
   /** Inside the scope of not/never/without/... */
   negated: boolean;
+  /** Negated by a contrast ("rather than X", "instead of X", "unlike X"), not by a plain "not": X is an alternative, not a denied claim. */
+  contrast: boolean;
   /** Written in capitals in the original (an acronym hint: "FPR", "MAP"). */
   upper: boolean;
   /** In a bare list of terms ("peeking, random walk, fixed horizon, ..."): names a concept, asserts nothing. */
@@ -59,6 +61,9 @@ const SCOPE_BREAKERS = new Set(['but', 'however', 'although', 'though', 'whereas
 const CLAUSE_STARTERS = new Set(['it', 'they', 'we', 'you', 'i', 'he', 'she', 'this', 'that', 'there', 'these', 'those', 'then']);
 
 const MAX_SCOPE_WORDS = 8;
+
+/** One-word cues that introduce an alternative rather than deny a claim. */
+const CONTRAST_CUES = new Set(['unlike']);
 
 /** Fillers of spoken answers that carry no content beyond the shared stop-word list. */
 const EXTRA_FILLERS = new Set(["i'd", "i'll", "we'd", "we'll", "you'd", "you'll", "it'll", 'etc', 'e.g', 'i.e', 'eg', 'ie', 'okay', 'ok', 'yeah', 'yes', 'hmm', 'gonna', 'wanna']);
@@ -192,6 +197,7 @@ function tokensOf(text: string, sentence: number, firstPosition: number): Token[
   const listed = isBareList(list);
   const tokens: Token[] = [];
   let scope = 0;
+  let contrast = false;
   for (let i = 0; i < list.length; i += 1) {
     const piece = list[i] as Piece;
     const next = list[i + 1]?.lower ?? '';
@@ -201,22 +207,27 @@ function tokensOf(text: string, sentence: number, firstPosition: number): Token[
     }
     if (TWO_WORD_CUES.has(`${piece.lower} ${next}`)) {
       scope = MAX_SCOPE_WORDS;
+      contrast = !piece.lower.startsWith('fail');
       i += 1;
       continue;
     }
     if (isNegationCue(piece.lower)) {
-      if (!NOT_A_NEGATION_AFTER[piece.lower]?.has(next)) scope = MAX_SCOPE_WORDS;
+      if (!NOT_A_NEGATION_AFTER[piece.lower]?.has(next)) {
+        scope = MAX_SCOPE_WORDS;
+        contrast = CONTRAST_CUES.has(piece.lower);
+      }
       continue;
     }
     // "non-linear", "non-zero": the hyphenated prefix negates the next word only.
     if (piece.lower === 'non' && next) {
+      if (scope === 0) contrast = true;
       scope = Math.max(scope, 1);
       continue;
     }
     const negated = scope > 0;
     if (scope > 0) scope -= 1;
     if (!isContent(piece.lower)) continue;
-    tokens.push({ word: piece.lower, stem: matchStem(piece.lower), sentence, position: firstPosition + tokens.length, slot: i, negated, upper: piece.upper, listed });
+    tokens.push({ word: piece.lower, stem: matchStem(piece.lower), sentence, position: firstPosition + tokens.length, slot: i, negated, contrast: negated && contrast, upper: piece.upper, listed });
   }
   return tokens;
 }

@@ -49,8 +49,12 @@ function evidenceOf(answer: AnalyzedText, source: string, match: ItemCoverage): 
  * sentence about the false positive rate two points. A point that adds words of its own keeps its
  * match, so one rich sentence can still make several points. Question words are shared by design.
  */
-function assignPoints(prepared: PreparedRubric, candidates: Candidate[][], newContent: number[]): ItemCoverage[] {
-  const independent = prepared.points.map((item) => coverItem(item, candidates, newContent, POINT_WINDOWS));
+function assignPoints(prepared: PreparedRubric, answer: AnalyzedText, candidates: Candidate[][], newContent: number[]): ItemCoverage[] {
+  const cover = (item: PreparedItem, pool: Candidate[][]) => {
+    const match = coverItem(item, pool, newContent, POINT_WINDOWS);
+    return item.needsQuantity ? coverQuantified(item, match, answer, pool, newContent) : match;
+  };
+  const independent = prepared.points.map((item) => cover(item, candidates));
   const order = independent.map((_, index) => index).sort((a, b) => (independent[b] as ItemCoverage).score - (independent[a] as ItemCoverage).score || a - b);
   const claimed = new Set<number>();
   const result: ItemCoverage[] = [...independent];
@@ -60,11 +64,60 @@ function assignPoints(prepared: PreparedRubric, candidates: Candidate[][], newCo
     const item = prepared.points[index] as PreparedItem;
     let match = independent[index] as ItemCoverage;
     const own = ownPositions(item, match);
-    if (own.length > 0 && own.every((position) => claimed.has(position))) match = coverItem(item, candidatesExcluding(candidates, claimed), newContent, POINT_WINDOWS);
+    if (own.length > 0 && own.every((position) => claimed.has(position))) match = cover(item, candidatesExcluding(candidates, claimed));
     result[index] = match;
     if (match.score >= POINT_TOUCHED) for (const position of ownPositions(item, match)) claimed.add(position);
   }
   return result;
+}
+
+/**
+ * Best score of a point that asks for a quantified result when no amount is stated in its sentences
+ * or the next one: "we got good results" names a result but does not quantify it.
+ */
+export const QUANTITY_MISSING_CAP = 0.35;
+
+/** Score of a quantified-result point for a sentence that states a measured change, whatever its wording. */
+export const QUANTIFIED_CHANGE_CREDIT = 0.7;
+/** Verbs and adverbs of a measured change. */
+const CHANGE = /\b(?:increas|decreas|ris[ei]|rose|fell|fall|drop|reduc|cut|improv|sav(?:e|ed|ing)\b|grew|grow|lift|boost|gain|lower|rais|doubl|halv|tripl|shr[aiu]nk|up\b|down\b)/i;
+
+/** Words that state an amount without digits ("cut losses by a third", "saved millions"). */
+const QUANTITY_WORDS = new Set([
+  'percent', 'percentage', 'percentages', 'pct', 'hundred', 'hundreds', 'thousand', 'thousands', 'million', 'millions', 'billion',
+  'billions', 'dozen', 'dozens', 'half', 'halved', 'third', 'thirds', 'quarter', 'quarters', 'double', 'doubled', 'tripled', 'twice',
+  'fold', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'twenty', 'thirty', 'forty', 'fifty',
+]);
+
+/** Per sentence of the answer: does it state an amount? */
+function quantitySentences(answer: AnalyzedText): boolean[] {
+  const out = answer.sentences.map(() => false);
+  for (const token of answer.tokens) if (/\d/.test(token.word) || QUANTITY_WORDS.has(token.word)) out[token.sentence] = true;
+  return out;
+}
+
+/**
+ * A point that asks for a quantified result, scored only on sentences that state an amount (or lead
+ * into one: "The result was clear. Churn fell 4 points."); elsewhere it earns at most
+ * QUANTITY_MISSING_CAP.
+ */
+function coverQuantified(item: PreparedItem, match: ItemCoverage, answer: AnalyzedText, candidates: Candidate[][], newContent: number[]): ItemCoverage {
+  const quantified = quantitySentences(answer);
+  const near = (sentence: number) => quantified[sentence] === true || quantified[sentence + 1] === true;
+  let best = match;
+  let stated = false;
+  if (match.firstSentence !== undefined && match.lastSentence !== undefined) {
+    for (let s = match.firstSentence; s <= match.lastSentence; s += 1) stated ||= near(s);
+  }
+  if (!stated) {
+    const within = match.score > 0 ? coverItem(item, candidates.map((list) => list.filter((candidate) => near(candidate.sentence))), newContent, POINT_WINDOWS) : match;
+    best = within.score >= Math.min(match.score, QUANTITY_MISSING_CAP) ? within : { ...match, score: Math.min(match.score, QUANTITY_MISSING_CAP) };
+  }
+  if (best.score >= QUANTIFIED_CHANGE_CREDIT) return best;
+  // A measured change ("waste fell by 12%", "reviews down a third") is a quantified result in any words.
+  const sentence = answer.sentences.findIndex((entry, index) => quantified[index] === true && CHANGE.test(entry.text));
+  if (sentence < 0) return best;
+  return { coverage: best.coverage, termShare: best.termShare, aligned: [], firstSentence: sentence, lastSentence: sentence, variant: best.variant, score: QUANTIFIED_CHANGE_CREDIT };
 }
 
 /** A misconception counts only when nearly all of its own words are there, not just its topic. */
@@ -122,7 +175,7 @@ export class OfflineGrader implements Grader {
     const answer = analyzeText(text);
     const candidates = findCandidates(prepared, answer, this.vectors);
     const newContent = newContentPerSentence(prepared, answer);
-    const points = assignPoints(prepared, candidates, newContent);
+    const points = assignPoints(prepared, answer, candidates, newContent);
     const misconceptionMatches = prepared.misconceptions.map((item) => coverItem(item, candidates, newContent, MISCONCEPTION_WINDOWS));
     return { text, notices, answer, prepared, candidates, newContent, points, misconceptionMatches };
   }
@@ -135,7 +188,7 @@ export class OfflineGrader implements Grader {
   private pointsWithout(alignment: Alignment, sentences: ReadonlySet<number>): { answer: AnalyzedText; points: ItemCoverage[] } {
     const answer = withoutSentences(alignment.answer, sentences);
     const candidates = findCandidates(alignment.prepared, answer, this.vectors);
-    return { answer, points: assignPoints(alignment.prepared, candidates, newContentPerSentence(alignment.prepared, answer)) };
+    return { answer, points: assignPoints(alignment.prepared, answer, candidates, newContentPerSentence(alignment.prepared, answer)) };
   }
 
   /**
@@ -148,8 +201,12 @@ export class OfflineGrader implements Grader {
     const variant = alignment.prepared.misconceptions[itemIndex]?.variants[match.variant];
     if (!variant) return false;
     const [first, last] = [match.firstSentence, match.lastSentence];
+    // Words the match itself aligned agree in meaning, even when the subject stands before the "not".
+    const aligned = new Set(match.aligned.map((entry) => entry.position));
     return variant.uses.some((use) =>
-      (alignment.candidates[use.term] ?? []).some((candidate) => candidate.lexical && candidate.credit >= 0.85 && candidate.sentence >= first && candidate.sentence <= last && candidate.negated !== use.negated),
+      (alignment.candidates[use.term] ?? []).some(
+        (candidate) => candidate.lexical && candidate.credit >= 0.85 && candidate.sentence >= first && candidate.sentence <= last && candidate.negated !== use.negated && !aligned.has(candidate.position),
+      ),
     );
   }
 

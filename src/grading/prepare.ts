@@ -26,6 +26,8 @@ export interface TermUse {
   term: number;
   weight: number;
   negated: boolean;
+  /** Negated by a contrast cue ("rather than"), not a plain "not". */
+  contrast: boolean;
   inQuestion: boolean;
 }
 
@@ -40,13 +42,23 @@ export interface PreparedVariant {
   allQuestion: boolean;
   /** Terms not taken from the question (all terms when every one is). */
   ownTerms: number;
+  /**
+   * A term is denied with a plain "not" ("does not make a random forest overfit"): the answer may
+   * place the subject before its own negation ("a random forest won't overfit"), see `coverVariant`.
+   */
+  deniesClaim: boolean;
   /** Indices into `uses` of the specific numbers the phrasing states (not examples, not the question's): one must be in the answer for full credit. */
   numbers: number[];
 }
 
 export interface PreparedItem {
   variants: PreparedVariant[];
+  /** A key point that asks for a quantified result ("Quantifies the result in business terms"): the answer must state an amount. */
+  needsQuantity: boolean;
 }
+
+/** Key point texts that ask for the result itself in numbers, not for a way to measure something. */
+const ASKS_FOR_QUANTITY = /\bquantif(?:y|ies|ied|ying)\s+(?:the\s+|its\s+|their\s+)?(?:results?|outcomes?|impact|both sides)\b|\b(?:quantified|measurable)\s+(?:business\s+)?(?:results?|outcomes?|impact)\b/i;
 
 export interface PreparedRubric {
   questionStems: ReadonlySet<string>;
@@ -81,6 +93,7 @@ interface RawUse {
   stem: string;
   word: string;
   negated: boolean;
+  contrast: boolean;
   upper: boolean;
 }
 
@@ -89,7 +102,7 @@ function rawUses(text: string): RawUse[][] {
   const runs: RawUse[][] = [];
   let previous: Token | undefined;
   for (const token of analyzeText(text).tokens) {
-    const use = { stem: token.stem, word: token.word, negated: token.negated, upper: token.upper };
+    const use = { stem: token.stem, word: token.word, negated: token.negated, contrast: token.contrast, upper: token.upper };
     if (previous && previous.sentence === token.sentence && previous.slot + 1 === token.slot) runs[runs.length - 1]?.push(use);
     else runs.push([use]);
     previous = token;
@@ -180,6 +193,7 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
   // of words that points and the question also use ("ridge" + "feature selection", "boosting" +
   // "reduces variance"); the words of the question are often its very subject.
   const prepared: PreparedItem[] = parsed.map((variants, itemIndex) => ({
+    needsQuantity: itemIndex < rubric.keyPoints.length && ASKS_FOR_QUANTITY.test(variants[0]?.text ?? ''),
     variants: variants
       .map(({ text, uses }) => {
         const isPoint = itemIndex < rubric.keyPoints.length;
@@ -188,17 +202,18 @@ export function prepareRubric(question: string, rubric: Rubric, vectors: WordVec
         const allQuestion = distinct.every((use) => terms[termOf(use)]?.inQuestion === true);
         const termUses: TermUse[] = distinct.map((use) => {
           const term = terms[termOf(use)] as RubricTerm;
-          if (!isPoint) return { term: termOf(use), weight: termImportance(term.word, term.rank), negated: use.negated, inQuestion: false };
+          if (!isPoint) return { term: termOf(use), weight: termImportance(term.word, term.rank), negated: use.negated, contrast: use.contrast, inQuestion: false };
           const base = termImportance(term.word, term.rank) * idf(use.stem);
           const factor = !term.inQuestion || allQuestion ? 1 : (documentFrequency.get(use.stem) ?? 1) === 1 ? QUESTION_WEIGHT_DISTINCTIVE : QUESTION_WEIGHT;
-          return { term: termOf(use), weight: base * factor, negated: use.negated, inQuestion: term.inQuestion && !allQuestion };
+          return { term: termOf(use), weight: base * factor, negated: use.negated, contrast: use.contrast, inQuestion: term.inQuestion && !allQuestion };
         });
         const totalWeight = termUses.reduce((sum, use) => sum + use.weight, 0);
         const nonQuestionWeight = termUses.reduce((sum, use) => sum + (use.inQuestion ? 0 : use.weight), 0);
         const ownTerms = termUses.filter((use) => !use.inQuestion).length;
         const stated = isPoint ? statedNumbers(text) : new Set<string>();
         const numbers = stated.size === 0 ? [] : distinct.flatMap((use, index) => (stated.has(use.stem) && !(terms[termOf(use)] as RubricTerm).inQuestion ? [index] : []));
-        return { text, uses: termUses, totalWeight, nonQuestionWeight, window: Math.max(8, 2 * termUses.length + 4), allQuestion, ownTerms, numbers };
+        const deniesClaim = termUses.some((use) => use.negated && !use.contrast);
+        return { text, uses: termUses, deniesClaim, totalWeight, nonQuestionWeight, window: Math.max(8, 2 * termUses.length + 4), allQuestion, ownTerms, numbers };
       })
       .filter((variant) => variant.uses.length > 0),
   }));

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GradeResult } from '../../src/core/ports/grader.js';
-import { OfflineGrader } from '../../src/grading/offlineGrader.js';
+import type { GradeResult, Rubric } from '../../src/core/ports/grader.js';
+import { OfflineGrader, QUANTITY_MISSING_CAP } from '../../src/grading/offlineGrader.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+import { packageRoot } from '../../src/shared/paths.js';
 import { devQuestion, devQuestions, requestFor, testVectors } from './grading-helpers.js';
 
 let grader: OfflineGrader;
@@ -153,6 +156,52 @@ describe('OfflineGrader', () => {
       expect(negated.score).toBeLessThan(positive.score);
       const never = grade('I would never look at the precision-recall curve or average precision here.');
       expect(never.criteria.find((criterion) => criterion.id === 'kp3')?.met).toBe(false);
+    });
+
+    it('GIVEN a point that denies a claim WHEN the answer puts the subject before its own "not" THEN the point is met, and the plain claim is not', () => {
+      const rubric: Rubric = {
+        keyPoints: [{ id: 'kp1', text: 'Adding more trees does not make a random forest overfit.', weight: 1, mustHave: false, match: [], notes: [] }],
+        misconceptions: [],
+        modelAnswer: 'Adding more trees does not make a random forest overfit.',
+        hints: [],
+        followUps: [],
+      };
+      const point = (answer: string) => grader.gradeNow({ question: 'Can a random forest overfit?', rubric, answer }).criteria[0]?.score ?? 0;
+      expect(point('A random forest won\'t overfit as you add more trees.')).toBeGreaterThanOrEqual(0.8);
+      expect(point('Adding more trees to a random forest doesn\'t make it overfit.')).toBeGreaterThanOrEqual(0.5);
+      expect(point('A random forest will overfit as you add more trees.')).toBeLessThan(0.5);
+      // The denial must be of the same claim: a contrast ("rather than") or a different negated word does not count.
+      expect(point('Adding more trees makes a random forest overfit rather than boosting.')).toBeLessThan(0.5);
+      const bagging = devQuestion('bagging-versus-boosting');
+      const forest = grader.gradeNow(requestFor(bagging, 'A random forest won\'t overfit as you add more trees, but boosting does with too many rounds.'));
+      expect(forest.misconceptions).toEqual([]);
+      expect(forest.criteria.find((criterion) => criterion.id === 'kp5')?.met).toBe(true);
+    });
+
+    it('GIVEN a point asking for a quantified result WHEN the answer names a result without an amount THEN it is not met; a measured change is', () => {
+      const star = devQuestion('star-proudest-ml-project');
+      const result = (answer: string) => grader.gradeNow(requestFor(star, answer)).criteria.find((criterion) => criterion.id === 'kp4');
+      expect(result('We built a recommender and the result was really good, the team was great.')?.met).toBe(false);
+      expect(result('We built a recommender. The result was really good.')?.score ?? 1).toBeLessThanOrEqual(QUANTITY_MISSING_CAP);
+      expect(result('After launch, fraud losses fell by 18% and manual reviews by a third.')?.met).toBe(true);
+      expect(result('The result was clear. Churn dropped from 6% to 4.5% a month.')?.met).toBe(true);
+    });
+
+    it('GIVEN bank misconceptions restated in a candidate\'s own words WHEN graded THEN each is reported, and its correct counterpart is not', () => {
+      const bank = loadKnowledge(join(packageRoot, 'knowledge')).knowledge;
+      const cases: readonly (readonly [string, string, string])[] = [
+        ['dropout-train-vs-inference', 'In production you leave dropout on so the outputs are consistent with training.', 'Monte Carlo dropout keeps dropout on at inference on purpose, to sample predictions and estimate uncertainty.'],
+        ['roc-auc-imbalance', 'An AUC of 0.97 tells you the model classifies 97% of the transactions correctly.', 'AUC is not accuracy: 0.97 does not mean 97% of cases are classified correctly.'],
+        ['missing-values-strategy', 'Filling every gap with the average is safe and unbiased, so I would do that.', 'Mean imputation is quick but not unbiased under MAR or MNAR, so fit an imputer on the training data.'],
+        ['attention-scaling-multihead', 'The scaling by the square root of d_k is a speed optimisation so it computes quicker.', 'Dividing by sqrt(d_k) keeps the dot products near unit variance so the softmax does not saturate; it is not about speed.'],
+      ];
+      for (const [id, wrong, right] of cases) {
+        const question = bank.questions.find((candidate) => candidate.id === id);
+        if (!question) throw new Error(`no question ${id}`);
+        const misconceptions = (answer: string) => grader.gradeNow({ question: question.question, rubric: question.rubric, answer }).misconceptions.length;
+        expect(misconceptions(wrong), wrong).toBe(1);
+        expect(misconceptions(right), right).toBe(0);
+      }
     });
 
     it('GIVEN typos in the key words WHEN graded THEN the same points are met as without them', () => {
