@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Rubric } from '../core/ports/grader.js';
-import { rubricSchema, type RubricInput } from '../knowledge/schema.js';
+import { normalizeRubric } from '../knowledge/load.js';
+import { rubricSchema } from '../knowledge/schema.js';
 
 /** Human-labelled answers for measuring how well a grader agrees with people (tests/fixtures/grading-dev.yaml). */
 
@@ -45,24 +46,8 @@ export interface DevQuestion {
   answers: DevAnswer[];
 }
 
-/** Rubric input (defaults filled by zod) to the grader's rubric: ids kp1, kp2, ... where missing. */
-export function toRubric(input: RubricInput): Rubric {
-  return {
-    keyPoints: input.keyPoints.map((point, index) => ({
-      id: point.id ?? `kp${index + 1}`,
-      text: point.text,
-      weight: point.weight,
-      mustHave: point.mustHave,
-      match: point.match,
-      notes: point.notes,
-      ...(point.phase ? { phase: point.phase } : {}),
-    })),
-    misconceptions: input.misconceptions.map((item) => ({ text: item.text, match: item.match, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}) })),
-    modelAnswer: input.modelAnswer,
-    hints: input.hints,
-    followUps: input.followUps,
-  };
-}
+/** Rubric input (defaults filled by zod) to the grader's rubric, exactly as the knowledge loader does it. */
+export const toRubric = normalizeRubric;
 
 /** Reads and validates a dev-set file; throws with every problem listed when it is malformed. */
 export function loadDevSet(path: string): DevQuestion[] {

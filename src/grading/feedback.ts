@@ -1,5 +1,5 @@
 import type { CriterionResult, MisconceptionResult } from '../core/ports/grader.js';
-import { POINT_MET, POINT_TOUCHED } from './calibration.js';
+import { mustHaveCap, POINT_MET, POINT_TOUCHED } from './calibration.js';
 
 /** Why the score is lower than coverage alone would give; each becomes one feedback line. */
 export type ScoreCap =
@@ -43,4 +43,24 @@ export function renderFeedback(criteria: readonly CriterionResult[], misconcepti
     if (cap.kind === 'hints') lines.push(`Score capped at ${cap.cap} because hints were used.`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The caps every grader applies after scoring: missing must-haves (a cap that rises as they are
+ * partly made) and hints taken (`maxScore`). Shared so LLM and offline grades mean the same.
+ */
+export function applyRubricCaps(score: number, criteria: readonly CriterionResult[], maxScore: number | undefined, caps: ScoreCap[]): number {
+  let capped = score;
+  const missingMustHaves = criteria.filter((criterion) => criterion.mustHave && !criterion.met);
+  const mustHave = mustHaveCap(missingMustHaves.map((criterion) => criterion.score));
+  if (missingMustHaves.length > 0 && capped > mustHave) {
+    capped = mustHave;
+    caps.push({ kind: 'must-have', cap: mustHave, missing: missingMustHaves.map((criterion) => criterion.id) });
+  }
+  const limit = maxScore ?? 100;
+  if (limit < 100 && capped > limit) {
+    capped = limit;
+    caps.push({ kind: 'hints', cap: limit });
+  }
+  return capped;
 }

@@ -2,8 +2,8 @@ import type { WordVectors } from '../core/ports/embedder.js';
 import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
 import { analyzeText, withoutSentences, type AnalyzedText } from './analyze.js';
 import { candidatesExcluding, candidatesWithin, coverItem, findCandidates, newContentPerSentence, type Candidate, type CoverOptions, type ItemCoverage } from './align.js';
-import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, mustHaveCap, POINT_MET, POINT_TOUCHED, verdictFor } from './calibration.js';
-import { renderFeedback, type ScoreCap } from './feedback.js';
+import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, POINT_MET, POINT_TOUCHED, verdictFor } from './calibration.js';
+import { applyRubricCaps, renderFeedback, type ScoreCap } from './feedback.js';
 import { formatAlignment } from './explain.js';
 import { PreparedRubricCache, type PreparedItem, type PreparedRubric } from './prepare.js';
 
@@ -272,17 +272,7 @@ export class OfflineGrader implements Grader {
     else if (best < POINT_TOUCHED) caps.push({ kind: 'gated', reason: 'no-match' });
     if (caps.length > 0) score = Math.min(score, GATED_CAP);
 
-    const missingMustHaves = criteria.filter((criterion) => criterion.mustHave && !criterion.met);
-    const mustHave = mustHaveCap(missingMustHaves.map((criterion) => criterion.score));
-    if (missingMustHaves.length > 0 && score > mustHave) {
-      score = mustHave;
-      caps.push({ kind: 'must-have', cap: mustHave, missing: missingMustHaves.map((criterion) => criterion.id) });
-    }
-    const maxScore = request.maxScore ?? 100;
-    if (maxScore < 100 && score > maxScore) {
-      score = maxScore;
-      caps.push({ kind: 'hints', cap: maxScore });
-    }
+    score = applyRubricCaps(score, criteria, request.maxScore, caps);
 
     const final = Math.round(Math.min(100, Math.max(0, score)));
     return {

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { ChatOpenAI } from '@langchain/openai';
 import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
 import type { Logger } from '../core/ports/logger.js';
-import { calibrate, MUST_HAVE_CAP, POINT_MET, verdictFor } from '../grading/calibration.js';
-import { renderFeedback, type ScoreCap } from '../grading/feedback.js';
+import { calibrate, POINT_MET, verdictFor } from '../grading/calibration.js';
+import { applyRubricCaps, renderFeedback, type ScoreCap } from '../grading/feedback.js';
 import { callStructured, classifyFailure, logCall, nonce, sha256, type DailyBudget } from './chat.js';
 import { fill } from './prompts.js';
 import type { PromptTemplate } from './prompts.js';
@@ -76,16 +76,7 @@ export function scoreJudgements(request: GradeRequest, answer: string, output: G
   const covered = totalWeight > 0 ? criteria.reduce((sum, criterion) => sum + criterion.weight * criterion.score, 0) / totalWeight : 0;
   let score = calibrate(covered) - misconceptions.reduce((sum, item) => sum + item.penalty, 0);
   const caps: ScoreCap[] = [];
-  const missing = criteria.filter((criterion) => criterion.mustHave && !criterion.met);
-  if (missing.length > 0 && score > MUST_HAVE_CAP) {
-    score = MUST_HAVE_CAP;
-    caps.push({ kind: 'must-have', cap: MUST_HAVE_CAP, missing: missing.map((criterion) => criterion.id) });
-  }
-  const maxScore = request.maxScore ?? 100;
-  if (maxScore < 100 && score > maxScore) {
-    score = maxScore;
-    caps.push({ kind: 'hints', cap: maxScore });
-  }
+  score = applyRubricCaps(score, criteria, request.maxScore, caps);
   const final = Math.round(Math.min(100, Math.max(0, score)));
   return { score: final, verdict: verdictFor(final), grader: 'llm', criteria, misconceptions, feedback: renderFeedback(criteria, misconceptions, caps) };
 }
