@@ -1,4 +1,4 @@
-import { contentStems, isStopWord, stem, words } from '../text/tokenize.js';
+import { contentStems, isStopWord, words } from '../text/tokenize.js';
 
 /**
  * BM25 over content-word stems with field boosts (a simplified BM25F): a term in the note title,
