@@ -23,7 +23,9 @@ class FakeEmbeddingsServer {
           res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
           return;
         }
-        const data = input.map((text, index) => ({ object: 'embedding', index, embedding: this.vectorOf(text) }));
+        // Like the real API: base64 of little-endian float32 when asked (the OpenAI SDK's default), else JSON floats.
+        const encode = (vector: number[]) => (body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector);
+        const data = input.map((text, index) => ({ object: 'embedding', index, embedding: encode(this.vectorOf(text)) }));
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: 1, total_tokens: 1 } }));
       });
@@ -77,6 +79,15 @@ describe('OpenAI-compatible embeddings', () => {
     expect(server.requests[0]?.authorization).toBe('Bearer sk-secret-123');
     // Float vectors, not the SDK's default base64, which many compatible servers do not implement.
     expect(server.requests[0]?.body.encoding_format).toBe('float');
+  });
+
+  it('GIVEN the LangChain client with its default base64 encoding WHEN embedding THEN the fake answers in base64 and the vectors decode intact', async () => {
+    const { OpenAIEmbeddings } = await import('@langchain/openai');
+    const client = new OpenAIEmbeddings({ model: 'fake-embed', apiKey: 'sk-test', maxRetries: 0, configuration: { baseURL: server.baseURL } });
+    const [vector] = await client.embedDocuments(['precision and recall']);
+    expect(server.requests.at(-1)?.body.encoding_format).toBe('base64');
+    expect(vector?.length).toBeGreaterThan(0);
+    expect(vector?.some((value) => value !== 0)).toBe(true);
   });
 
   it('GIVEN no API key but a local server WHEN embedding THEN requests still go out (local servers ignore the key)', async () => {
