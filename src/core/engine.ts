@@ -108,8 +108,9 @@ export class CoachEngine implements Engine {
     return this.deps.clock.now();
   }
 
+  /** The user's own timezone, else the channel's where they take the daily quiz, else the default. */
   private timezoneOf(user: UserRecord): string {
-    return user.settings.timezone ?? this.deps.options.defaultTimezone;
+    return user.settings.timezone ?? this.deps.quiz?.userTimezone?.(user.id) ?? this.deps.options.defaultTimezone;
   }
 
   /** Returns the active session, expiring it first when it has been idle too long. */

@@ -67,5 +67,15 @@ export function rubricFromReference(question: string, reference: string): Rubric
     throw new UserFacingError('grading.empty-reference', 'The reference answer says nothing beyond the question, so there is nothing to grade against.');
   }
   const keyPoints: KeyPoint[] = texts.map((text, index) => ({ id: `kp${index + 1}`, text, weight: 1, mustHave: false, match: [], notes: [] }));
-  return { keyPoints, misconceptions: [], modelAnswer: reference.trim(), hints: [], followUps: [] };
+  const rubric: Rubric = { keyPoints, misconceptions: [], modelAnswer: reference.trim(), hints: [], followUps: [] };
+  DERIVED.add(rubric);
+  return rubric;
+}
+
+/** Rubrics made by `rubricFromReference`: graded with the whole-answer signal and a gentler calibration. */
+const DERIVED = new WeakSet<Rubric>();
+
+/** True for a rubric derived from a reference answer alone (not written by hand). */
+export function isDerivedRubric(rubric: Rubric): boolean {
+  return DERIVED.has(rubric);
 }

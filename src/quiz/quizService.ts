@@ -165,6 +165,11 @@ export class QuizService implements QuizPort {
     return [feedback, reply({ kind: 'info', sections: [{ body: `${mark} ${message.userName ?? 'Someone'} answered — ${count} answer${count === 1 ? '' : 's'} so far.` }], score: result.score })];
   }
 
+  userTimezone(userId: string): string | undefined {
+    const channel = this.deps.quizStore.lastChannelOf(userId);
+    return channel ? this.deps.quizStore.schedule(channel)?.timezone : undefined;
+  }
+
   forgetUser(userId: string): void {
     this.deps.quizStore.forgetUser(userId);
   }

@@ -56,6 +56,8 @@ export interface QuizStore {
   recordAnswer(channelKey: string, localDate: string, userId: string, userName: string | undefined, score: number, now: Date): boolean;
   answerOf(channelKey: string, localDate: string, userId: string): number | undefined;
   answerCount(channelKey: string, localDate: string): number;
+  /** Channel of this user's most recent quiz answer. */
+  lastChannelOf(userId: string): string | undefined;
   board(channelKey: string, sinceLocalDate?: string, untilLocalDate?: string): BoardRow[];
   forgetUser(userId: string): void;
 }

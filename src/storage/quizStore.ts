@@ -150,6 +150,11 @@ export class SqliteQuizStore implements QuizStore {
     return row?.score;
   }
 
+  lastChannelOf(userId: string): string | undefined {
+    const row = this.db.prepare('SELECT channel_key FROM quiz_answers WHERE user_id = ? ORDER BY created_at DESC LIMIT 1').get(userId) as { channel_key: string } | undefined;
+    return row?.channel_key;
+  }
+
   answerCount(channelKey: string, localDate: string): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM quiz_answers WHERE channel_key = ? AND local_date = ?').get(channelKey, localDate) as { n: number }).n;
   }

@@ -12,6 +12,8 @@ export interface QuizPort {
   leaderboard(message: NormalizedMessage): Promise<Reply[]>;
   /** Streak in days, counted in the user's timezone with the grace rule. */
   streak?(userId: string, timezone: string): number;
+  /** The timezone of the channel whose quiz this user answered last (streak fallback). */
+  userTimezone?(userId: string): string | undefined;
   forgetUser?(userId: string): void;
 }
 
