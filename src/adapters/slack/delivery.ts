@@ -173,13 +173,20 @@ export class SlackDelivery {
   private async recover(error: unknown, unsent: readonly Reply[], target: ReplyTarget): Promise<void> {
     const { logger } = this.deps;
     const code = platformErrorCode(error);
-    if (code && target.respond && !target.isDirect) {
+    // A slash command in a DM between people (the bot is not a member) can still be answered privately.
+    if (code && target.respond) {
       logger.warn({ err: describeError(error), channel: target.channelId }, 'slack cannot post in this channel; replying ephemerally instead');
       try {
         const note = buildReply({
           kind: 'info',
           private: true,
-          sections: [{ body: `I can't post in this channel (${code}). Invite me with \`/invite @${this.deps.botName}\`, or talk to me in a direct message.` }],
+          sections: [
+            {
+              body: target.isDirect
+                ? `I can't post in this conversation (${code}). Talk to me in our own direct message (Apps → mle-coach) to run interviews.`
+                : `I can't post in this channel (${code}). Invite me with \`/invite @${this.deps.botName}\`, or talk to me in a direct message.`,
+            },
+          ],
         });
         for (const unsentReply of [...unsent, note]) await this.sendPrivate({ ...unsentReply, private: true, openThread: undefined }, target, undefined);
         return;
