@@ -81,3 +81,26 @@ export function verdictFor(score: number): Verdict {
   if (score >= 10) return 'weak';
   return 'missing';
 }
+
+/**
+ * Rubrics derived from a reference answer alone (see `rubricFromReference`) are graded more gently:
+ * their points are slices of one model answer, not the few ideas a person would insist on, and
+ * human graders of such short answers give generous partial credit. The score blends per-point
+ * coverage with the whole-answer alignment (share of the reference's own words aligned, Sultan et
+ * al. 2016), each on a square-root scale so a short answer that makes the key idea is not punished
+ * for brevity; alignment below REFERENCE_NOISE is what unrelated answers reach through loose
+ * word-vector matches and earns nothing. Set on the dev sets (reference mode), then rounded.
+ */
+export const REFERENCE_POINT_SHARE = 0.4;
+export const REFERENCE_NOISE = 0.05;
+/** Blended signal at which a derived-rubric answer earns full marks. */
+export const REFERENCE_FULL = 0.75;
+/** With no point touched, a derived-rubric answer needs this whole-answer alignment to escape the gate. */
+export const REFERENCE_GATE = 0.1;
+
+export function calibrateReference(pointCoverage: number, alignedShare: number): number {
+  const points = Math.sqrt(Math.min(1, Math.max(0, pointCoverage)));
+  const aligned = Math.sqrt(Math.min(1, Math.max(0, (alignedShare - REFERENCE_NOISE) / (1 - REFERENCE_NOISE))));
+  const blended = REFERENCE_POINT_SHARE * points + (1 - REFERENCE_POINT_SHARE) * aligned;
+  return 100 * Math.min(1, blended / REFERENCE_FULL);
+}

@@ -2,7 +2,9 @@ import type { WordVectors } from '../core/ports/embedder.js';
 import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
 import { analyzeText, withoutSentences, type AnalyzedText } from './analyze.js';
 import { candidatesExcluding, candidatesWithin, coverItem, findCandidates, newContentPerSentence, type Candidate, type CoverOptions, type ItemCoverage } from './align.js';
-import { calibrate, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, POINT_MET, POINT_TOUCHED, verdictFor } from './calibration.js';
+import { calibrate, calibrateReference, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, POINT_MET, POINT_TOUCHED, REFERENCE_GATE, verdictFor } from './calibration.js';
+import { isDerivedRubric } from './reference.js';
+import { alignWholeAnswer } from './wholeAnswer.js';
 import { applyRubricCaps, renderFeedback, type ScoreCap } from './feedback.js';
 import { formatAlignment } from './explain.js';
 import { PreparedRubricCache, type PreparedItem, type PreparedRubric } from './prepare.js';
@@ -261,7 +263,9 @@ export class OfflineGrader implements Grader {
 
     const totalWeight = criteria.reduce((sum, criterion) => sum + criterion.weight, 0);
     const covered = totalWeight > 0 ? criteria.reduce((sum, criterion) => sum + criterion.weight * criterion.score, 0) / totalWeight : 0;
-    let score = calibrate(covered) - misconceptions.reduce((sum, item) => sum + item.penalty, 0);
+    // A rubric derived from a reference answer also gets the whole-answer alignment and a gentler calibration.
+    const overall = isDerivedRubric(rubric) ? alignWholeAnswer(prepared, answer, points === alignment.points ? alignment.candidates : findCandidates(prepared, answer, this.vectors)) : undefined;
+    let score = (overall ? calibrateReference(covered, overall.coverage) : calibrate(covered)) - misconceptions.reduce((sum, item) => sum + item.penalty, 0);
 
     const caps: ScoreCap[] = [];
     const best = criteria.reduce((max, criterion) => Math.max(max, criterion.score), 0);
@@ -269,7 +273,7 @@ export class OfflineGrader implements Grader {
     const newStems = new Set(whole.tokens.filter((token) => !prepared.questionStems.has(token.stem)).map((token) => token.stem));
     if (whole.tokens.length === 0) caps.push({ kind: 'gated', reason: 'empty' });
     else if (newStems.size < 2 && best < POINT_MET) caps.push({ kind: 'gated', reason: 'nothing-new' });
-    else if (best < POINT_TOUCHED) caps.push({ kind: 'gated', reason: 'no-match' });
+    else if (best < POINT_TOUCHED && (!overall || overall.coverage < REFERENCE_GATE)) caps.push({ kind: 'gated', reason: 'no-match' });
     if (caps.length > 0) score = Math.min(score, GATED_CAP);
 
     score = applyRubricCaps(score, criteria, request.maxScore, caps);
