@@ -171,6 +171,11 @@ export class CoachEngine implements Engine {
         if (quizReplies) return quizReplies;
       }
     }
+    // Someone else's interview thread: chatter there is not a question for the bot (commands still work).
+    if (!answering && message.conversation.threadId && !message.conversation.isDirect) {
+      const owner = this.deps.store.activeSessionInThread(message.platform, message.conversation.channelId, message.conversation.threadId);
+      if (owner && owner.userId !== message.userId && parseInput(text).kind === 'text') return [];
+    }
     if (answering && session && /^(\.\.\.|…)/.test(text)) {
       return this.flow.continueAnswer(session, text.replace(/^(\.\.\.|…)\s*/, ''));
     }

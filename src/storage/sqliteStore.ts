@@ -73,6 +73,17 @@ export class SqliteStore implements Store {
     return row ? interviewSessionSchema.parse(JSON.parse(row.state)) : undefined;
   }
 
+  activeSessionInThread(platform: string, channelId: string, threadId: string): InterviewSession | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT state FROM sessions WHERE status IN ('awaiting-answer', 'awaiting-follow-up')
+           AND json_extract(state, '$.conversation.platform') = ? AND json_extract(state, '$.conversation.channelId') = ?
+           AND json_extract(state, '$.conversation.threadId') = ? ORDER BY updated_at DESC LIMIT 1`,
+      )
+      .get(platform, channelId, threadId) as { state: string } | undefined;
+    return row ? interviewSessionSchema.parse(JSON.parse(row.state)) : undefined;
+  }
+
   getSession(sessionId: string): InterviewSession | undefined {
     const row = this.db.prepare('SELECT state FROM sessions WHERE id = ?').get(sessionId) as { state: string } | undefined;
     return row ? interviewSessionSchema.parse(JSON.parse(row.state)) : undefined;

@@ -301,3 +301,19 @@ describe('second review round', () => {
     expect(app.store.activeSession('test:alice')?.questionIds).not.toContain(question.id);
   });
 });
+
+describe('interview threads in shared channels', () => {
+  it("GIVEN Alice's interview in a channel thread WHEN Bob chats in that thread THEN the bot stays quiet, and Alice's messages there are her answers", async () => {
+    const alice = new ChatDriver(app, 'test:alice', { channelId: 'general', isDirect: false });
+    const started = await alice.send('interview metrics --questions 1');
+    const sessionRef = started.find((item) => item.openThread)?.sessionRef;
+    expect(sessionRef).toBeTruthy();
+    await app.engine.attachThread(sessionRef!, { channelId: 'general', threadId: 'thread-1', isDirect: false });
+    const bob = new ChatDriver(app, 'test:bob', { channelId: 'general', threadId: 'thread-1', isDirect: false });
+    expect(await bob.send('good luck alice, this one is tricky')).toEqual([]);
+    expect((await bob.send('help'))[0]?.kind).toBe('info');
+    const inThread = new ChatDriver(app, 'test:alice', { channelId: 'general', threadId: 'thread-1', isDirect: false });
+    const replies = await inThread.send('Precision is TP over TP plus FP and recall is TP over TP plus FN.');
+    expect(replies.some((item) => item.kind === 'feedback')).toBe(true);
+  });
+});

@@ -56,6 +56,8 @@ export interface Store {
   /** The user's interview that is not finished or expired, if any. */
   activeSession(userId: string): InterviewSession | undefined;
   getSession(sessionId: string): InterviewSession | undefined;
+  /** An active interview running in this thread, whoever owns it. */
+  activeSessionInThread(platform: string, channelId: string, threadId: string): InterviewSession | undefined;
   saveSession(session: InterviewSession): void;
 
   commitGradedAnswer(commit: GradedAnswerCommit): void;
