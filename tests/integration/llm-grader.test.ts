@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GradeRequest, Rubric } from '../../src/core/ports/grader.js';
-import type { Logger } from '../../src/core/ports/logger.js';
 import type { Answerer, GroundedAnswer, Passage, Retriever } from '../../src/core/ports/retriever.js';
 import { calibrate } from '../../src/grading/calibration.js';
 import { OfflineGrader } from '../../src/grading/offlineGrader.js';
@@ -13,6 +12,7 @@ import { LlmGrader } from '../../src/llm/grader.js';
 import { fill, loadPrompt, parsePrompt } from '../../src/llm/prompts.js';
 import { configSchema } from '../../src/config/schema.js';
 import { FakeOpenAI, type Script } from '../fakes/openai/server.js';
+import { recordingLogger, type LogLine } from '../support/logger.js';
 import { cleanup, FakeClock, startApp, tempDir, testConfig } from '../support/app.js';
 
 const rubric: Rubric = {
@@ -38,16 +38,6 @@ const allMet = {
   misconceptions: [],
 };
 
-interface LogLine {
-  level: string;
-  obj: object;
-  msg?: string;
-}
-function recordingLogger(lines: LogLine[]): Logger {
-  const make = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
-  const logger: Logger = { debug: make('debug'), info: make('info'), warn: make('warn'), error: make('error'), child: () => logger };
-  return logger;
-}
 
 let fake: FakeOpenAI;
 let offline: OfflineGrader;

@@ -3,23 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { replyToPlainText } from '../../src/core/model/message.js';
-import type { Logger } from '../../src/core/ports/logger.js';
 import { createChatModel, DailyBudget } from '../../src/llm/chat.js';
 import { createLlmGrader, createLlmInterviewer } from '../../src/llm/factory.js';
 import { LlmInterviewer, loadInterviewerPrompt, parseInterviewerPrompt, repeatsVerbatim } from '../../src/llm/interviewer.js';
 import { FakeOpenAI, type RecordedRequest, type Script } from '../fakes/openai/server.js';
+import { recordingLogger, type LogLine } from '../support/logger.js';
 import { ChatDriver, cleanup, FakeClock, startApp, tempDir } from '../support/app.js';
 
-interface LogLine {
-  level: string;
-  obj: object;
-  msg?: string;
-}
-function recordingLogger(lines: LogLine[]): Logger {
-  const make = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
-  const logger: Logger = { debug: make('debug'), info: make('info'), warn: make('warn'), error: make('error'), child: () => logger };
-  return logger;
-}
 
 const SECRET = 'sk-test-secret-key-123456789';
 const question = 'When is ROC AUC misleading?';
