@@ -38,6 +38,13 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
   infra: 'infrastructure',
   dedup: 'deduplication',
   dedupe: 'deduplication',
+  oom: 'out of memory',
+  acc: 'accuracy',
+  recsys: 'recommender system',
+  notif: 'notification',
+  notifs: 'notifications',
+  preds: 'predictions',
+  feats: 'features',
 };
 
 /**
@@ -49,7 +56,8 @@ const QUERY_FILLER = new Set(
   i've i'd didn't can't won't shouldn't wouldn't couldn't haven't hasn't
   hey hi hello pls plz please thanks thank thx explain tell describe diff difference vs versus eli5 simple simply plain
   words word terms quick quickly short briefly question
-  go goes going went gone keep keeps kept need needs want wants wanna gonna trying try guys someone somebody anyone`
+  go goes going went gone keep keeps kept need needs want wants wanna gonna trying try guys someone somebody anyone
+  wtf lol ugh omg idk tho btw even yet actually really basically literally anyway`
     .split(/\s+/)
     .filter(Boolean)
     .map((word) => stem(word)),
@@ -106,7 +114,16 @@ function expandedStems(text: string): Set<string> {
 
 /** Content stems of a query, without chat filler. */
 function queryStems(text: string): string[] {
-  return contentStems(text).filter((term) => !QUERY_FILLER.has(term));
+  return contentStems(withIdentifierParts(text)).filter((term) => !QUERY_FILLER.has(term));
+}
+
+/**
+ * Code identifiers are one token ("model.eval()", "df.groupby"), while headings and prose name their
+ * parts ("train/eval mode", "groupby"): the parts are searched too, beside the whole identifier.
+ */
+function withIdentifierParts(text: string): string {
+  const parts = text.match(/\b[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+/gi);
+  return parts ? `${text} ${parts.map((part) => part.replace(/[._]/g, ' ')).join(' ')}` : text;
 }
 
 export interface RetrieverTuning extends Bm25Params {
