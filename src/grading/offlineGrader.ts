@@ -205,7 +205,12 @@ export class OfflineGrader implements Grader {
     const [first, last] = [match.firstSentence, match.lastSentence];
     // Words the match itself aligned agree in meaning, even when the subject stands before the "not".
     const aligned = new Set(match.aligned.map((entry) => entry.position));
-    return variant.uses.some((use) =>
+    // A term the phrasing denies only because its "no" scope reaches it ("no clipping needed for lstm")
+    // and that the match found with that polarity is confirmed: another, plain mention of it in the
+    // sentence ("the LSTM uses gates ... with an LSTM you don't need clipping") denies nothing.
+    const confirmed = new Set(match.aligned.map((entry) => entry.use));
+    return variant.uses.some((use, index) =>
+      !(use.negated && confirmed.has(index)) &&
       (alignment.candidates[use.term] ?? []).some(
         (candidate) => candidate.lexical && candidate.credit >= 0.85 && candidate.sentence >= first && candidate.sentence <= last && candidate.negated !== use.negated && !aligned.has(candidate.position),
       ),
