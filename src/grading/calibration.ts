@@ -51,16 +51,16 @@ export function pointScore(coverage: number, ownTerms: number): number {
 }
 
 /**
- * Weighted coverage (0..1) to 0..100. Slightly concave up to the middle (half the weight is about 55), then
+ * Weighted coverage (0..1) to 0..100. Concave up to the middle (half the weight is about 60), then
  * steeper, so an answer that makes every point in its own words (point scores around 0.8) lands
  * at 85 or more.
  */
 const KNOTS: readonly (readonly [number, number])[] = [
   [0, 0],
-  // Human graders give partial answers some credit early: a quarter of the weight is worth ~30.
-  [0.25, 30],
-  [0.5, 55],
-  [0.8, 88],
+  // Human graders give partial answers credit early: a fifth of the weight is worth ~30, half ~60.
+  [0.2, 30],
+  [0.5, 60],
+  [0.8, 89],
   [1, 100],
 ];
 
