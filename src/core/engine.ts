@@ -113,16 +113,17 @@ export class CoachEngine implements Engine {
     return user.settings.timezone ?? this.deps.quiz?.userTimezone?.(user.id) ?? this.deps.options.defaultTimezone;
   }
 
-  /** Returns the active session, expiring it first when it has been idle too long. */
+  /** Returns the active session, or expires it (with a note and its summary) when it has been idle too long. */
   private async activeSession(userId: string): Promise<{ session?: InterviewSession; expired: Reply[] }> {
     const session = this.deps.store.activeSession(userId);
     if (!session) return { expired: [] };
     const idleMs = this.now().getTime() - session.updatedAt.getTime();
-    if (idleMs > this.deps.options.sessionTtlMinutes * 60_000) {
-      const summary = await this.flow.end(session, 'expired');
-      return { expired: summary };
-    }
-    return { session, expired: [] };
+    if (idleMs <= this.deps.options.sessionTtlMinutes * 60_000) return { session, expired: [] };
+    const summary = await this.flow.end(session, 'expired');
+    const what = session.kind === 'daily' ? 'daily question' : 'interview';
+    const unfinished = session.pendingAnswer ? ' The unfinished answer you had started was not graded.' : '';
+    const note = infoReply(`Your previous ${what} expired after being idle; its graded answers are saved.${unfinished} Here is its summary:`, { private: true });
+    return { expired: [note, ...summary] };
   }
 
   private isInSessionConversation(session: InterviewSession, message: NormalizedMessage): boolean {
@@ -139,16 +140,9 @@ export class CoachEngine implements Engine {
       return [];
     }
     const user = this.deps.store.ensureUser(message.userId, message.userName, now);
-    const before = this.deps.store.activeSession(message.userId);
     const { session, expired } = await this.activeSession(message.userId);
-    const expiredKind = before?.kind;
-    const expiredPending = Boolean(before?.pendingAnswer);
     const replies = await this.dispatch(message, user, session);
-    if (expired.length) {
-      const note = infoReply(`Your previous ${expiredKind === 'daily' ? "daily question" : 'interview'} expired after being idle; its graded answers are saved.${expiredPending ? ' The unfinished answer you had started was not graded.' : ''} Here is its summary:`, { private: true });
-      return [note, ...expired, ...replies];
-    }
-    return replies;
+    return [...expired, ...replies];
   }
 
   private async dispatch(message: NormalizedMessage, user: UserRecord, session: InterviewSession | undefined): Promise<Reply[]> {
@@ -187,7 +181,7 @@ export class CoachEngine implements Engine {
       if (answering && session) return this.flow.answer(session, text);
       return this.ask(text, message, session);
     }
-    return this.command(parsed.name, parsed.args, parsed.flags, parsed.positional, message, user, session, answering);
+    return this.command(parsed.name, parsed.args, parsed.flags, parsed.positional, message, user, session);
   }
 
   private async handleAction(message: NormalizedMessage, user: UserRecord, session: InterviewSession | undefined): Promise<Reply[]> {
@@ -207,15 +201,15 @@ export class CoachEngine implements Engine {
         return [errorReply('There is no question waiting for an answer. Start one with `interview`.')];
       }
       case 'start-interview':
-        return this.command('interview', action.value ?? '', {}, action.value ? [action.value] : [], message, user, session, false);
+        return this.command('interview', action.value ?? '', {}, action.value ? [action.value] : [], message, user, session);
       case 'progress':
-        return this.command('progress', '', {}, [], message, user, session, false);
+        return this.command('progress', '', {}, [], message, user, session);
       case 'hint':
       case 'skip':
       case 'end':
       case 'repeat':
         if (session && action.value && action.value !== session.id) return [errorReply('That button belongs to an interview that is already over.')];
-        return this.command(action.id, '', {}, [], message, user, session, true);
+        return this.command(action.id, '', {}, [], message, user, session);
       default:
         return [infoReply('Open the form to type your answer.', { private: true })];
     }
@@ -229,7 +223,6 @@ export class CoachEngine implements Engine {
     message: NormalizedMessage,
     user: UserRecord,
     session: InterviewSession | undefined,
-    answering: boolean,
   ): Promise<Reply[]> {
     const noSession = () => [errorReply('No question is waiting for you. Start with `interview` (or `interview metrics --level hard`).')];
     switch (name) {
@@ -262,7 +255,6 @@ export class CoachEngine implements Engine {
         this.deps.quiz?.forgetUser?.(user.id);
         return [infoReply('Done: I deleted all your data (answers, progress, settings and interviews).', { private: true })];
       default:
-        void answering;
         return [errorReply(`Unknown command \`${name}\`. Type \`help\`.`)];
     }
   }
