@@ -1,4 +1,5 @@
 import type { ProgressReport } from '../core/progress.js';
+import { toneFor, type Tone } from '../core/gradingPolicy.js';
 
 const WIDTH = 800;
 const HEIGHT = 420;
@@ -7,8 +8,10 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+const TONE_FILL: Record<Tone, string> = { good: '#2e9d5b', fair: '#e0a526', poor: '#d2493c', neutral: '#8a8f98' };
+
 function colorFor(score: number): string {
-  return score >= 65 ? '#2e9d5b' : score >= 40 ? '#e0a526' : '#d2493c';
+  return TONE_FILL[toneFor(score)];
 }
 
 /** Two panels: mastery per area (bars) and daily average score over time (line). */

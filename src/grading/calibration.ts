@@ -1,5 +1,3 @@
-import type { Verdict } from '../core/ports/grader.js';
-
 /**
  * Monotone maps from raw coverage to scores. Set a priori (see the comments), then checked against
  * the dev set; keep changes rare so the grader keeps agreeing with people it was not tuned on.
@@ -74,13 +72,6 @@ export function calibrate(weightedCoverage: number): number {
   return 100;
 }
 
-export function verdictFor(score: number): Verdict {
-  if (score >= 85) return 'excellent';
-  if (score >= 65) return 'good';
-  if (score >= 40) return 'partial';
-  if (score >= 10) return 'weak';
-  return 'missing';
-}
 
 /**
  * Rubrics derived from a reference answer alone (see `rubricFromReference`) are graded more gently:

@@ -10,8 +10,8 @@ import type { Level } from '../knowledge/areas.js';
 import type { Question } from '../knowledge/types.js';
 import type { QuestionBank } from './bank.js';
 import { chooseFollowUp, gradeAgainst, phaseRubric, pointersFor, pointsRubric } from './grading.js';
-import { verdictFor } from '../grading/calibration.js';
-import { maxScoreAfterHints, quote, renderFeedback, renderQuestion } from './render.js';
+import { maxScoreAfterHints, verdictFor, verdictWord } from '../core/gradingPolicy.js';
+import { quote, renderFeedback, renderQuestion } from './render.js';
 import { scheduleReview } from './reviews.js';
 import { currentQuestionId, type InterviewSession } from './session.js';
 import { renderSummary } from './summary.js';
@@ -269,7 +269,7 @@ export class InterviewFlow {
     const met = result.criteria.filter((criterion) => criterion.met);
     const body = met.length
       ? `Good — that covers it: ${met.map((criterion) => `**${criterion.point}**${criterion.evidence ? ` (you said ${quote(criterion.evidence, 140)})` : ''}`).join('; ')}.`
-      : `Not yet. The point to get across: ${result.criteria.map((criterion) => criterion.point).join(' ')}`;
+      : `${verdictWord(result.score)[0]?.toUpperCase()}${verdictWord(result.score).slice(1)}. The point to get across: ${result.criteria.map((criterion) => criterion.point).join(' ')}`;
     const replies = [reply({ kind: 'feedback', title: `Follow-up: ${result.score}/100`, sections: [{ body }, ...(notice ? [{ body: `_${notice}_` }] : [])], score: result.score, sessionRef: session.id })];
     return [...replies, ...this.nextOrSummary(next)];
   }

@@ -5,11 +5,6 @@ import type { Passage } from '../core/ports/retriever.js';
 import type { Question } from '../knowledge/types.js';
 import type { InterviewSession } from './session.js';
 
-export const HINT_PENALTY = 15;
-
-export function maxScoreAfterHints(hintsUsed: number): number {
-  return Math.max(40, 100 - HINT_PENALTY * hintsUsed);
-}
 
 /** Quotes a user's text on one line, shortened, so feedback stays readable. */
 export function quote(text: string, max = 220): string {

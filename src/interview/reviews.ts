@@ -1,14 +1,15 @@
 import { createEmptyCard, fsrs, Rating, type Card, type Grade } from 'ts-fsrs';
 import type { ReviewRecord } from '../core/ports/store.js';
+import { reviewRatingFor, type ReviewRating } from '../core/gradingPolicy.js';
 
 const scheduler = fsrs({ enable_fuzz: false });
 
 /** How a 0-100 grade maps to an FSRS rating: weak answers come back soon, strong ones later. */
+const FSRS_RATING: Record<ReviewRating, Grade> = { again: Rating.Again, hard: Rating.Hard, good: Rating.Good, easy: Rating.Easy };
+
+/** The FSRS grade for a 0-100 score; the band itself is the grading policy's. */
 export function ratingForScore(score: number): Grade {
-  if (score < 40) return Rating.Again;
-  if (score < 65) return Rating.Hard;
-  if (score < 85) return Rating.Good;
-  return Rating.Easy;
+  return FSRS_RATING[reviewRatingFor(score)];
 }
 
 function reviveCard(text: string): Card {

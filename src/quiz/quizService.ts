@@ -18,6 +18,9 @@ import { scheduleReview } from '../interview/reviews.js';
 import { seededRandom } from '../interview/picker.js';
 import { parseScheduleArgs } from './scheduleParse.js';
 import type { QuizSchedule, QuizStore } from './types.js';
+import { toneFor, type Tone } from '../core/gradingPolicy.js';
+
+const QUIZ_MARK: Record<Tone, string> = { good: '✅', fair: '🟡', poor: '📝', neutral: '📝' };
 
 export interface QuizDeps {
   quizStore: QuizStore;
@@ -161,7 +164,7 @@ export class QuizService implements QuizPort {
     const feedback = renderFeedback(question, result, await pointersFor(this.deps.retriever, missed), { showModelAnswer: false });
     feedback.private = true;
     const count = this.deps.quizStore.answerCount(key, post.localDate);
-    const mark = result.score >= 65 ? '✅' : result.score >= 40 ? '🟡' : '📝';
+    const mark = QUIZ_MARK[toneFor(result.score)];
     return [feedback, reply({ kind: 'info', sections: [{ body: `${mark} ${message.userName ?? 'Someone'} answered — ${count} answer${count === 1 ? '' : 's'} so far.` }], score: result.score })];
   }
 

@@ -151,8 +151,7 @@ function packBlocks(blocks: readonly string[], limit: number, firstReserve: numb
 }
 
 function colourOf(reply: Reply): number {
-  if (reply.score !== undefined) return reply.score >= 80 ? COLOURS.good : reply.score >= 50 ? COLOURS.fair : COLOURS.poor;
-  return reply.kind === 'error' ? COLOURS.poor : COLOURS.brand;
+  return reply.tone === 'neutral' ? COLOURS.brand : COLOURS[reply.tone];
 }
 
 export function embedSize(embed: APIEmbed): number {

@@ -72,18 +72,15 @@ function collapsedBlock(section: Section): KnownBlock[] {
   return [container];
 }
 
-const SCORE_EMOJI: readonly [number, string][] = [
-  [80, ':large_green_circle:'],
-  [50, ':large_yellow_circle:'],
-  [0, ':red_circle:'],
-];
+const TONE_EMOJI: Record<Reply['tone'], string> = {
+  good: ':large_green_circle:',
+  fair: ':large_yellow_circle:',
+  poor: ':red_circle:',
+  neutral: ':white_circle:',
+};
 
-function scoreEmoji(score: number): string {
-  return SCORE_EMOJI.find(([floor]) => score >= floor)?.[1] ?? ':white_circle:';
-}
-
-function scoreBlock(score: number): types.ContextBlock {
-  return { type: 'context', elements: [mrkdwn(`${scoreEmoji(score)} *Score: ${score}/100*`)] };
+function scoreBlock(score: number, tone: Reply['tone']): types.ContextBlock {
+  return { type: 'context', elements: [mrkdwn(`${TONE_EMOJI[tone]} *Score: ${score}/100*`)] };
 }
 
 function imageBlocks(reply: Reply): KnownBlock[] {
@@ -136,8 +133,8 @@ export function contentBlocks(reply: Reply, options: RenderOptions = {}): KnownB
   // Graded feedback shows its score with a colour: in the header when the title carries it, else on its own line.
   const score = reply.kind === 'feedback' && reply.score !== undefined ? Math.round(reply.score) : undefined;
   const scoreInTitle = score !== undefined && Boolean(reply.title?.includes(`${score}/100`));
-  if (reply.title) blocks.push({ type: 'header', text: plain(scoreInTitle && score !== undefined ? `${scoreEmoji(score)} ${reply.title}` : reply.title, LIMITS.headerText) });
-  if (score !== undefined && !scoreInTitle) blocks.push(scoreBlock(score));
+  if (reply.title) blocks.push({ type: 'header', text: plain(scoreInTitle && score !== undefined ? `${TONE_EMOJI[reply.tone]} ${reply.title}` : reply.title, LIMITS.headerText) });
+  if (score !== undefined && !scoreInTitle) blocks.push(scoreBlock(score, reply.tone));
   for (const section of reply.sections) {
     if (section.collapsed && options.collapsible !== false) blocks.push(...collapsedBlock(section));
     else blocks.push(...sectionBlocks(section));

@@ -15,15 +15,13 @@ function inline(text: string, color: boolean): string {
     .replace(CODE, `${ANSI.cyan}$1${ANSI.reset}`);
 }
 
-function scoreColor(score: number): string {
-  return score >= 65 ? ANSI.green : score >= 40 ? ANSI.yellow : ANSI.red;
-}
+const TONE_COLOR: Record<Reply['tone'], string> = { good: ANSI.green, fair: ANSI.yellow, poor: ANSI.red, neutral: '' };
 
 /** Renders a reply as terminal text; ANSI styling only when `color` (stdout is a TTY). */
 export function renderForTerminal(value: Reply, color: boolean): string {
   const lines: string[] = [];
   if (value.title) {
-    const title = color && value.score !== undefined ? `${scoreColor(value.score)}${ANSI.bold}${value.title}${ANSI.reset}` : color ? `${ANSI.bold}${value.title}${ANSI.reset}` : value.title;
+    const title = color && value.score !== undefined ? `${TONE_COLOR[value.tone]}${ANSI.bold}${value.title}${ANSI.reset}` : color ? `${ANSI.bold}${value.title}${ANSI.reset}` : value.title;
     lines.push(`== ${title}`);
   }
   for (const section of value.sections) {

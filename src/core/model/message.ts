@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toneFor } from '../gradingPolicy.js';
 
 export const platformSchema = z.enum(['terminal', 'discord', 'slack', 'test']);
 export type Platform = z.infer<typeof platformSchema>;
@@ -76,12 +77,15 @@ export const replySchema = z.object({
   sessionRef: z.string().optional(),
   /** Score of a graded answer (0-100), for adapters that show it specially (colour, reaction). */
   score: z.number().min(0).max(100).optional(),
+  /** How the reply should look (colour, emoji); set from the score by the grading policy when absent. */
+  tone: z.enum(['good', 'fair', 'poor', 'neutral']).optional(),
 });
-export type Reply = z.output<typeof replySchema>;
+export type Reply = z.output<typeof replySchema> & { tone: 'good' | 'fair' | 'poor' | 'neutral' };
 export type ReplyInput = z.input<typeof replySchema>;
 
 export function reply(input: ReplyInput): Reply {
-  return replySchema.parse(input);
+  const parsed = replySchema.parse(input);
+  return { ...parsed, tone: parsed.tone ?? (parsed.kind === 'error' ? 'poor' : toneFor(parsed.score)) };
 }
 
 /** Plain text of a reply, for the terminal, logs and tests. */

@@ -26,7 +26,9 @@ export interface Rubric {
   followUps: string[];
 }
 
-export type Verdict = 'excellent' | 'good' | 'partial' | 'weak' | 'missing';
+import type { Verdict } from '../gradingPolicy.js';
+
+export type { Verdict };
 
 export interface CriterionResult {
   id: string;
