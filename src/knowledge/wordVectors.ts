@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { withBuildLock } from '../shared/buildLock.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { WordVectors } from '../core/ports/embedder.js';
@@ -38,7 +39,6 @@ const HEADER_BYTES = 32;
  * would drop exactly the words the notes are about. Loading costs the same either way.
  */
 export const DEFAULT_MAX_WORDS = 400_000;
-const LOCK_STALE_MS = 10 * 60_000;
 const LOCK_WAIT_MS = 15 * 60_000;
 
 const require = createRequire(import.meta.url);
@@ -312,26 +312,6 @@ export function loadWordVectorCache(path: string, id: string, origin: 'built' | 
   return new LocalWordVectors(id, views, origin);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Takes an exclusive lock file; false when another process holds a fresh one. */
-function tryLock(lockPath: string): boolean {
-  try {
-    const fd = openSync(lockPath, 'wx');
-    writeSync(fd, String(process.pid));
-    closeSync(fd);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    try {
-      if (Date.now() - statSync(lockPath).mtimeMs > LOCK_STALE_MS) unlinkSync(lockPath);
-    } catch {
-      // The holder finished between our two calls; the next attempt will tell.
-    }
-    return false;
-  }
-}
-
 /**
  * Opens the word vectors, building the cache first when it does not exist yet (a one-off that
  * takes some seconds). Concurrent processes sharing a cache folder build it only once.
@@ -342,36 +322,27 @@ export async function openWordVectors(options: WordVectorOptions): Promise<Local
   const path = wordVectorCachePath(options);
   const id = vectorsId(source, maxWords);
   const notify = options.notify ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
+  for (let attempt = 0; ; attempt += 1) {
     if (existsSync(path)) {
       try {
-        return loadWordVectorCache(path, id, 'loaded');
+        return loadWordVectorCache(path, id, attempt === 0 ? 'loaded' : 'built');
       } catch (error) {
-        if (!(error instanceof WordVectorCacheError)) throw error;
+        if (!(error instanceof WordVectorCacheError) || attempt > 0) throw error;
         options.log?.warn({ path, reason: error.message }, 'word-vector cache unreadable; rebuilding it');
         unlinkSync(path);
       }
     }
     mkdirSync(options.cacheDir, { recursive: true });
-    const lockPath = `${path}.lock`;
-    if (tryLock(lockPath)) {
-      try {
-        if (existsSync(path)) continue;
-        notify(`mle-coach: building the word-vector cache once (${maxWords.toLocaleString('en-US')} words, takes a few seconds): ${path}`);
+    await withBuildLock(
+      `${path}.lock`,
+      () => existsSync(path),
+      () => {
+        notify(`mle-coach: building the word-vector cache once (${maxWords.toLocaleString('en-US')} words, about 20-30 s on a small machine): ${path}`);
         const started = Date.now();
         const built = buildWordVectorCache(source.path, path, maxWords);
         options.log?.info({ path, ...built, ms: Date.now() - started }, 'word-vector cache built');
-        return loadWordVectorCache(path, id, 'built');
-      } finally {
-        try {
-          unlinkSync(lockPath);
-        } catch {
-          // Already gone (stale-lock cleanup by another process); nothing to release.
-        }
-      }
-    }
-    if (Date.now() > deadline) throw new WordVectorCacheError('timed out waiting for another process to build the word-vector cache', path);
-    await sleep(250);
+      },
+      { waitMs: LOCK_WAIT_MS, notify, label: 'word-vector cache' },
+    );
   }
 }

@@ -16,17 +16,24 @@ const SHUTDOWN_BUDGET_MS = 9_000;
 
 /** Starts every adapter whose configuration is present, the quiz scheduler, and health endpoints. */
 export async function startServer(config: Config, options: { healthHost?: string } = {}): Promise<RunningServer> {
-  const { bootstrap } = await import('../app/bootstrap.js');
-  const app = await bootstrap(config);
+  // Health endpoints come up first: during a first-start cache build or a wait on another
+  // process's build, /healthz says alive and /readyz says not ready, so orchestrators do not restart us.
+  let app: App | undefined;
   const adapters: RunningAdapter[] = [];
   let started = false;
-  // Liveness answers at once; readiness waits until every configured adapter has connected.
   const health = await startHealthServer(config.HEALTH_PORT, () => [
-    { name: 'database', ready: () => app.db.open },
-    { name: 'index', ready: () => app.knowledge.notes.length > 0 },
+    { name: 'database', ready: () => app?.db.open ?? false },
+    { name: 'index', ready: () => (app?.knowledge.notes.length ?? 0) > 0 },
     { name: 'startup', ready: () => started },
     ...adapters.map((adapter) => ({ name: adapter.name, ready: () => adapter.isReady() })),
   ], options.healthHost);
+  const { bootstrap } = await import('../app/bootstrap.js');
+  try {
+    app = await bootstrap(config);
+  } catch (error) {
+    await new Promise<void>((resolve) => health.close(() => resolve()));
+    throw error;
+  }
   if (hasSlack(config)) {
     const { startSlack } = await import('../adapters/slack/index.js');
     adapters.push(await startSlack(app));
@@ -36,26 +43,27 @@ export async function startServer(config: Config, options: { healthHost?: string
     adapters.push(await startDiscord(app));
   }
   const stopScheduler = await startQuizScheduler(app);
+  const running = app;
   started = true;
   app.logger.info({ adapters: adapters.map((adapter) => adapter.name), healthPort: config.HEALTH_PORT }, 'mle-coach serving');
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
-      app.logger.info({ reason }, 'shutting down');
+      running.logger.info({ reason }, 'shutting down');
       const timer = setTimeout(() => {
-        app.logger.error({ budgetMs: SHUTDOWN_BUDGET_MS }, 'shutdown took too long; exiting');
+        running.logger.error({ budgetMs: SHUTDOWN_BUDGET_MS }, 'shutdown took too long; exiting');
         process.exit(1);
       }, SHUTDOWN_BUDGET_MS);
       timer.unref();
       stopScheduler();
       await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
       await new Promise<void>((resolve) => health.close(() => resolve()));
-      await app.close();
+      await running.close();
       clearTimeout(timer);
     })();
     return stopping;
   };
-  return { app, adapters, health, shutdown };
+  return { app: running, adapters, health, shutdown };
 }
 
 async function startQuizScheduler(app: App): Promise<() => void> {
