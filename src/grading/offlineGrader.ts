@@ -5,6 +5,7 @@ import { candidatesExcluding, candidatesWithin, coverItem, findCandidates, newCo
 import { calibrate, calibrateReference, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, POINT_MET, POINT_TOUCHED, REFERENCE_GATE } from './calibration.js';
 import { verdictFor } from '../core/gradingPolicy.js';
 import { isDerivedRubric } from './reference.js';
+import { deniesPoint, isFragment, isListLike, sideTermsOf, swappedSubject } from './claimCheck.js';
 import { alignWholeAnswer } from './wholeAnswer.js';
 import { applyRubricCaps, renderFeedback, type ScoreCap } from './feedback.js';
 import { formatAlignment } from './explain.js';
@@ -19,6 +20,11 @@ export interface OfflineGraderOptions {
 }
 
 const DEFAULT_MAX_ANSWER_CHARS = 12_000;
+
+/** Most a point made only by a bare term (no predicate) can earn: recognition, about a fifth. */
+export const FRAGMENT_CREDIT = 0.2;
+/** A fact tied to the wrong subject costs like a small misconception on top of losing the point. */
+const SWAP_PENALTY = 10;
 
 /** Key points may be made across two adjacent sentences, with any word-vector match in context. */
 const POINT_WINDOWS: CoverOptions = { sentences: 2, minSoftCredit: 0 };
@@ -230,6 +236,35 @@ export class OfflineGrader implements Grader {
     return alignment.prepared.points.some((item) => coverItem(item, local, alignment.newContent, MISCONCEPTION_WINDOWS).coverage > match.coverage);
   }
 
+  /**
+   * Takes back credit the words earned but the claim did not: a denied point, a point whose
+   * attribute the answer tied to another subject (named as a misconception with its correction),
+   * and a point made only by a bare term earns recognition credit at most.
+   */
+  private checkClaims(request: GradeRequest, criteria: CriterionResult[], misconceptions: MisconceptionResult[]): void {
+    const points = request.rubric.keyPoints;
+    const sides = sideTermsOf(request.question, points.map((point) => point.text));
+    const listLike = isListLike(request.answer);
+    criteria.forEach((criterion, index) => {
+      const point = points[index];
+      if (!point || !criterion.evidence || criterion.score < POINT_TOUCHED) return;
+      const phrasings = [point.text, ...point.match];
+      const side = sides[index] ?? { own: new Set<string>(), others: new Set<string>() };
+      const counterparts = points.filter((_, other) => [...(sides[other]?.own ?? [])].some((stem) => side.others.has(stem))).flatMap((other) => [other.text, ...other.match]);
+      const swapped = swappedSubject(phrasings, counterparts, side, criterion.evidence, request.answer);
+      if (swapped) {
+        misconceptions.push({ text: `Tied to the wrong subject: ${point.text}`, penalty: SWAP_PENALTY, correction: `You said this of "${swapped}"; it holds for the other side: ${point.text}`, evidence: criterion.evidence });
+        Object.assign(criterion, { score: 0, met: false, evidence: null });
+        return;
+      }
+      if (deniesPoint(phrasings, criterion.evidence)) {
+        Object.assign(criterion, { score: 0, met: false, evidence: null });
+        return;
+      }
+      if (listLike && isFragment(criterion.evidence) && criterion.score > FRAGMENT_CREDIT) Object.assign(criterion, { score: FRAGMENT_CREDIT, met: FRAGMENT_CREDIT >= POINT_MET });
+    });
+  }
+
   /** Synchronous form of `grade`, for batch tools. */
   gradeNow(request: GradeRequest): GradeResult {
     const alignment = this.align(request);
@@ -266,6 +301,8 @@ export class OfflineGrader implements Grader {
         notes: point.notes,
       };
     });
+
+    if (!isDerivedRubric(rubric)) this.checkClaims(request, criteria, misconceptions);
 
     const totalWeight = criteria.reduce((sum, criterion) => sum + criterion.weight, 0);
     const covered = totalWeight > 0 ? criteria.reduce((sum, criterion) => sum + criterion.weight * criterion.score, 0) / totalWeight : 0;
