@@ -199,7 +199,7 @@ export class QuizService implements QuizPort {
   /** One pass of the scheduler: post due quizzes, close expired ones, post weekly boards. */
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
-    for (const schedule of this.deps.quizStore.schedules()) {
+    for (const schedule of this.read('listing quiz schedules', () => this.deps.quizStore.schedules())) {
       try {
         await this.weeklyBoard(schedule, now);
         await this.postIfDue(schedule, now);
@@ -207,12 +207,22 @@ export class QuizService implements QuizPort {
         this.deps.logger.error({ channel: schedule.channelKey, err: error instanceof Error ? error.message : String(error) }, 'daily quiz tick failed');
       }
     }
-    for (const post of this.deps.quizStore.postsToClose(now)) {
+    for (const post of this.read('listing quiz posts to close', () => this.deps.quizStore.postsToClose(now))) {
       try {
         await this.close(post.channelKey, post.localDate);
       } catch (error) {
         this.deps.logger.error({ channel: post.channelKey, err: error instanceof Error ? error.message : String(error) }, 'closing a quiz failed');
       }
+    }
+  }
+
+  /** A store read in a timer task: on failure (SQLITE_BUSY, a closing database) log it and skip this tick's part. */
+  private read<T>(what: string, load: () => T[]): T[] {
+    try {
+      return load();
+    } catch (error) {
+      this.deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, `${what} failed; trying again next tick`);
+      return [];
     }
   }
 

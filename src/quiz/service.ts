@@ -10,6 +10,9 @@ export function startDailyQuiz(app: App): () => void {
     running = true;
     try {
       await app.quiz.tick();
+    } catch (error) {
+      // A timer task never takes the process down: log with context and try again next tick.
+      app.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'daily quiz tick failed');
     } finally {
       running = false;
     }

@@ -47,6 +47,16 @@ afterEach(async () => {
 
 const quizPosts = () => poster.posts.filter((post) => post.text.includes('Daily quiz'));
 
+describe('the quiz scheduler under store failures', () => {
+  it('GIVEN the database closes under a scheduled quiz (shutdown) WHEN the tick runs THEN it finishes without throwing and posts nothing', async () => {
+    await schedule('berlin', '09:00 daily Europe/Berlin metrics');
+    app.db.close();
+    clock.set(new Date('2026-03-28T08:00:30Z'));
+    await expect(app.quiz.tick()).resolves.toBeUndefined();
+    expect(quizPosts()).toHaveLength(0);
+  });
+});
+
 describe('daily quiz scheduling', () => {
   it('GIVEN quizzes at 09:00 in Berlin and New York WHEN Berlin changes to summer time THEN each posts at its local 09:00 on both sides of the change', async () => {
     expect(await schedule('berlin', '09:00 daily Europe/Berlin metrics')).toContain('09:00 Europe/Berlin');
