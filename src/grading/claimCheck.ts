@@ -55,6 +55,36 @@ export function deniesPoint(phrasings: readonly string[], evidence: string): boo
   return tokens.some((token, index) => DENIAL.test(token) && tokens.slice(index + 1, index + 3).some((next) => contentStems(next).some((stem) => stems.has(stem))));
 }
 
+/** Opposite directions: a point that says one and a clause that says the other disagree. */
+const OPPOSITES: readonly (readonly [RegExp, RegExp])[] = [
+  [/\b(?:increas\w*|rais\w*|ris\w*|rose|grow\w*|grew|more|higher|larger|bigger|greater|up|inflat\w*|overestimat\w*|over)\b/i, /\b(?:decreas\w*|reduc\w*|lower\w*|drop\w*|fall\w*|fell|shrink\w*|less|fewer|smaller|down|deflat\w*|underestimat\w*|under)\b/i],
+  [/\bbefore\b/i, /\bafter\b/i],
+  [/\b(?:faster|quicker|speeds? up)\b/i, /\b(?:slower|slows? down)\b/i],
+  [/\bunbiased\b/i, /\bbiased\b/i],
+  [/\bnon-?convex\b/i, /\b(?<!non-?)convex\b/i],
+  [/\boverfit\w*\b/i, /\bunderfit\w*\b/i],
+  [/\b(?:train(?:ing)? only|only (?:during|in|at) train\w*)\b/i, /\b(?:(?:at|during) (?:inference|test)|inference only)\b/i],
+];
+
+/**
+ * True when every phrasing of the point that names a direction names one side of a pair and the
+ * clause carrying the point names only the other: "boosting increases variance" for "reduces".
+ */
+export function reversesPoint(phrasings: readonly string[], evidence: string): boolean {
+  const stems = new Set(phrasings.flatMap((text) => contentStems(text)));
+  const best = bestClause(stems, evidence);
+  if (!best || best.shared < 2) return false;
+  return OPPOSITES.some(([one, other]) => {
+    const directed = phrasings.filter((text) => one.test(text) !== other.test(text));
+    if (directed.length === 0) return false;
+    const pointSaysOne = directed.every((text) => one.test(text));
+    const pointSaysOther = directed.every((text) => other.test(text));
+    if (!pointSaysOne && !pointSaysOther) return false;
+    const [said, opposite] = pointSaysOne ? [one, other] : [other, one];
+    return opposite.test(best.clause) && !said.test(best.clause);
+  });
+}
+
 export interface SideTerms {
   /** Subjects the point is about ("bagging"). */
   own: ReadonlySet<string>;
@@ -152,7 +182,7 @@ function sideClauses(text: string, sides: ReadonlySet<string>): string[] {
 const PREDICATE = /\b(?:is|are|was|were|be|been|being|am|has|have|had|does|do|did|can|could|will|would|should|may|might|must|means?|gives?|makes?|uses?|helps?|lets?|keeps?|needs?|works?|causes?|prevents?|avoids?|reduces?|increases?|decreases?|lowers?|raises?|measures?|computes?|learns?|predicts?|returns?|stores?|runs?|takes?|adds?|removes?|fits?|trains?|splits?|tells?|shows?|captures?|handles?|depends?|requires?|becomes?|stays?|tends?|leads?|improves?|hurts?|changes?|grows?|drops?|falls?|rises?|because|so that|which|that|when|if|by|then)\b/i;
 
 /** Lines of code, formulas and derivations are expressions, not fragments. */
-const EXPRESSION = /[=<>^/*]|\w\(|\)\s*\w|\b\d+(?:\.\d+)?\b.*[+-]/;
+const EXPRESSION = /=|[<>]\s*\d|[a-z0-9)]\s*[+*^]\s*[a-z0-9(]|\w\/\(|`/i;
 
 /** A bare term or noun phrase: short, no predicate, not an expression. */
 export function isFragment(evidence: string): boolean {

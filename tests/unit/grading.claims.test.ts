@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult } from '../../src/core/ports/grader.js';
-import { isFragment, isListLike } from '../../src/grading/claimCheck.js';
+import { deniesPoint, isFragment, isListLike, reversesPoint } from '../../src/grading/claimCheck.js';
 import { OfflineGrader } from '../../src/grading/offlineGrader.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Question } from '../../src/knowledge/types.js';
@@ -48,5 +48,16 @@ describe('grading judges claims, not words', () => {
     expect(isListLike('bootstrap\nvariance\nsequential learners\nresiduals')).toBe(true);
     expect(isListLike('- bagging averages models trained in parallel, which cuts variance\n- boosting fits each model to the errors of the last so it reduces bias\n- random forests add feature subsampling')).toBe(false);
     expect(isFragment('precision = TP/(TP+FP)')).toBe(false);
+  });
+
+  it('GIVEN a direction reversed THEN the point is reversed; GIVEN the same direction in other words THEN it is not', () => {
+    expect(reversesPoint(['bagging reduces variance'], 'Bagging increases the variance of the ensemble.')).toBe(true);
+    expect(reversesPoint(['bagging reduces variance'], 'Bagging lowers the variance of the ensemble.')).toBe(false);
+    expect(reversesPoint(['dropout is applied during training only'], 'Dropout is applied at inference time, not while training.')).toBe(true);
+  });
+
+  it('GIVEN a denial that governs the point THEN it denies it; GIVEN a point that is itself negative THEN an answer in the negative agrees', () => {
+    expect(deniesPoint(['precision is TP/(TP+FP)'], 'Precision is not TP/(TP+FP).')).toBe(true);
+    expect(deniesPoint(['assignment does not copy the object'], "assignment doesn't copy the object")).toBe(false);
   });
 });
