@@ -85,6 +85,43 @@ export function reversesPoint(phrasings: readonly string[], evidence: string): b
   });
 }
 
+/** A formula: operands joined by / or = (with + - * ^ inside), e.g. "TP/(TP+FP)" or "1 - SSres/SStot". */
+const FORMULA = /[\w²().]+(?:\s*[-+*/^=]\s*[\w²().]+)+/g;
+
+function formulasIn(text: string): string[] {
+  return (text.match(FORMULA) ?? []).filter((formula) => /[/=]/.test(formula) && /[a-z]/i.test(formula)).map((formula) => formula.toLowerCase().replace(/\s+/g, ''));
+}
+
+function operands(formula: string): string[] {
+  return formula.split(/[^a-z0-9²]+/).filter(Boolean).sort();
+}
+
+/**
+ * True when the point states a formula and the answer writes the same operands in another
+ * structure ("TP/(TP+FN)" for "TP/(TP+FP)", numerator and denominator exchanged), and nowhere the
+ * point's own.
+ */
+export function contradictsFormula(phrasings: readonly string[], evidence: string): boolean {
+  const expected = phrasings.flatMap(formulasIn);
+  if (expected.length === 0) return false;
+  const given = formulasIn(evidence);
+  if (given.length === 0 || given.some((formula) => expected.some((target) => formula.includes(target) || target.includes(formula)))) return false;
+  // Only a near copy counts: the same operands rearranged, or one operand exchanged.
+  return given.some((formula) => {
+    const mine = operands(formula);
+    return expected.some((target) => {
+      const theirs = operands(target);
+      if (mine.length !== theirs.length || theirs.length < 2) return false;
+      const rest = [...theirs];
+      for (const operand of mine) {
+        const at = rest.indexOf(operand);
+        if (at >= 0) rest.splice(at, 1);
+      }
+      return rest.length <= 1;
+    });
+  });
+}
+
 export interface SideTerms {
   /** Subjects the point is about ("bagging"). */
   own: ReadonlySet<string>;

@@ -5,7 +5,7 @@ import { candidatesExcluding, candidatesWithin, coverItem, findCandidates, newCo
 import { calibrate, calibrateReference, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, POINT_MET, POINT_TOUCHED, REFERENCE_GATE } from './calibration.js';
 import { verdictFor } from '../core/gradingPolicy.js';
 import { isDerivedRubric } from './reference.js';
-import { deniesPoint, isFragment, isListLike, reversesPoint, sideTermsOf, swappedSubject } from './claimCheck.js';
+import { contradictsFormula, deniesPoint, isFragment, isListLike, reversesPoint, sideTermsOf, swappedSubject } from './claimCheck.js';
 import { alignWholeAnswer } from './wholeAnswer.js';
 import { applyRubricCaps, renderFeedback, type ScoreCap } from './feedback.js';
 import { formatAlignment } from './explain.js';
@@ -257,7 +257,7 @@ export class OfflineGrader implements Grader {
         Object.assign(criterion, { score: 0, met: false, evidence: null });
         return;
       }
-      if (deniesPoint(phrasings, criterion.evidence) || reversesPoint(phrasings, criterion.evidence)) {
+      if (deniesPoint(phrasings, criterion.evidence) || reversesPoint(phrasings, criterion.evidence) || contradictsFormula(phrasings, criterion.evidence)) {
         Object.assign(criterion, { score: 0, met: false, evidence: null });
         return;
       }

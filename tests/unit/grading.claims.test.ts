@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GradeResult } from '../../src/core/ports/grader.js';
-import { deniesPoint, isFragment, isListLike, reversesPoint } from '../../src/grading/claimCheck.js';
+import { contradictsFormula, deniesPoint, isFragment, isListLike, reversesPoint } from '../../src/grading/claimCheck.js';
 import { OfflineGrader } from '../../src/grading/offlineGrader.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Question } from '../../src/knowledge/types.js';
@@ -59,5 +59,10 @@ describe('grading judges claims, not words', () => {
   it('GIVEN a denial that governs the point THEN it denies it; GIVEN a point that is itself negative THEN an answer in the negative agrees', () => {
     expect(deniesPoint(['precision is TP/(TP+FP)'], 'Precision is not TP/(TP+FP).')).toBe(true);
     expect(deniesPoint(['assignment does not copy the object'], "assignment doesn't copy the object")).toBe(false);
+  });
+
+  it('GIVEN a formula with its terms exchanged THEN it contradicts the point; GIVEN the same formula spaced differently THEN it does not', () => {
+    expect(contradictsFormula(['precision is TP/(TP+FP)'], 'precision is TP/(TP+FN)')).toBe(true);
+    expect(contradictsFormula(['precision is TP/(TP+FP)'], 'precision = tp / (tp + fp)')).toBe(false);
   });
 });
