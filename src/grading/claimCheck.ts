@@ -57,7 +57,7 @@ export function deniesPoint(phrasings: readonly string[], evidence: string): boo
 
 /** Opposite directions: a point that says one and a clause that says the other disagree. */
 const OPPOSITES: readonly (readonly [RegExp, RegExp])[] = [
-  [/\b(?:increas\w*|rais\w*|ris\w*|rose|grow\w*|grew|more|higher|larger|bigger|greater|up|inflat\w*|overestimat\w*|over)\b/i, /\b(?:decreas\w*|reduc\w*|lower\w*|drop\w*|fall\w*|fell|shrink\w*|less|fewer|smaller|down|deflat\w*|underestimat\w*|under)\b/i],
+  [/\b(?:increas\w*|rais\w*|ris\w*|rose|grow\w*|grew|higher|larger|bigger|greater|inflat\w*|overestimat\w*)\b/i, /\b(?:decreas\w*|reduc\w*|lower\w*|drop\w*|fall\w*|fell|shrink\w*|smaller|deflat\w*|underestimat\w*)\b/i],
   [/\bbefore\b/i, /\bafter\b/i],
   [/\b(?:faster|quicker|speeds? up)\b/i, /\b(?:slower|slows? down)\b/i],
   [/\bunbiased\b/i, /\bbiased\b/i],
@@ -81,7 +81,14 @@ export function reversesPoint(phrasings: readonly string[], evidence: string): b
     const pointSaysOther = directed.every((text) => other.test(text));
     if (!pointSaysOne && !pointSaysOther) return false;
     const [said, opposite] = pointSaysOne ? [one, other] : [other, one];
-    return opposite.test(best.clause) && !said.test(best.clause);
+    if (said.test(best.clause)) return false;
+    // The opposite word must bear on the point's own subject, within three words of one of its words.
+    const tokens = best.clause.split(/\s+/);
+    return tokens.some((token, index) => {
+      if (!opposite.test(token) && !opposite.test(`${token} ${tokens[index + 1] ?? ''}`)) return false;
+      const near = [...tokens.slice(Math.max(0, index - 3), index), ...tokens.slice(index + 1, index + 4)];
+      return near.some((word) => !opposite.test(word) && contentStems(word).some((stem) => stems.has(stem)));
+    });
   });
 }
 
