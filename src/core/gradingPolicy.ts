@@ -20,32 +20,32 @@ export function verdictFor(score: number): Verdict {
   return VERDICT_BANDS.find(([floor]) => score >= floor)?.[1] ?? 'missing';
 }
 
-/** What a person reads beside a score; never "not yet" next to a passing band. */
-const VERDICT_WORDS: Record<Verdict, string> = {
-  excellent: 'excellent',
-  good: 'good',
-  partial: 'partly there',
-  weak: 'not yet',
-  missing: 'not yet',
+/** How a reply should look: adapters map a tone to their colour or emoji, nothing else. */
+export const TONES = ['good', 'fair', 'poor', 'neutral'] as const;
+export type Tone = (typeof TONES)[number];
+
+/** Spaced-repetition rating of a graded answer: weak answers come back soon, strong ones later. */
+export type ReviewRating = 'again' | 'hard' | 'good' | 'easy';
+
+/** What each band means to a person: the words beside a score (never "not yet" next to a pass), its tone and review rating. */
+const BAND_MEANING: Record<Verdict, { word: string; tone: Tone; rating: ReviewRating }> = {
+  excellent: { word: 'excellent', tone: 'good', rating: 'easy' },
+  good: { word: 'good', tone: 'good', rating: 'good' },
+  partial: { word: 'partly there', tone: 'fair', rating: 'hard' },
+  weak: { word: 'not yet', tone: 'poor', rating: 'again' },
+  missing: { word: 'not yet', tone: 'poor', rating: 'again' },
 };
 
 export function verdictWord(score: number): string {
-  return VERDICT_WORDS[verdictFor(score)];
+  return BAND_MEANING[verdictFor(score)].word;
 }
 
-/** How a reply should look: adapters map a tone to their colour or emoji, nothing else. */
-export type Tone = 'good' | 'fair' | 'poor' | 'neutral';
-
-const TONE_OF_VERDICT: Record<Verdict, Tone> = {
-  excellent: 'good',
-  good: 'good',
-  partial: 'fair',
-  weak: 'poor',
-  missing: 'poor',
-};
-
 export function toneFor(score: number | undefined): Tone {
-  return score === undefined ? 'neutral' : TONE_OF_VERDICT[verdictFor(score)];
+  return score === undefined ? 'neutral' : BAND_MEANING[verdictFor(score)].tone;
+}
+
+export function reviewRatingFor(score: number): ReviewRating {
+  return BAND_MEANING[verdictFor(score)].rating;
 }
 
 /** Each hint taken lowers the best score an answer can still earn, down to a floor. */
@@ -54,19 +54,4 @@ export const HINT_SCORE_FLOOR = 40;
 
 export function maxScoreAfterHints(hintsUsed: number): number {
   return Math.max(HINT_SCORE_FLOOR, 100 - HINT_PENALTY * hintsUsed);
-}
-
-/** Spaced-repetition rating of a graded answer: weak answers come back soon, strong ones later. */
-export type ReviewRating = 'again' | 'hard' | 'good' | 'easy';
-
-const RATING_OF_VERDICT: Record<Verdict, ReviewRating> = {
-  excellent: 'easy',
-  good: 'good',
-  partial: 'hard',
-  weak: 'again',
-  missing: 'again',
-};
-
-export function reviewRatingFor(score: number): ReviewRating {
-  return RATING_OF_VERDICT[verdictFor(score)];
 }

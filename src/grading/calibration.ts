@@ -72,7 +72,6 @@ export function calibrate(weightedCoverage: number): number {
   return 100;
 }
 
-
 /**
  * Rubrics derived from a reference answer alone (see `rubricFromReference`) are graded more gently:
  * their points are slices of one model answer, not the few ideas a person would insist on, and

@@ -7,12 +7,16 @@ import { contentStems, words } from '../text/tokenize.js';
  * reduces bias, boosting reduces variance"; these checks take that credit back.
  */
 
+const SENTENCE_BREAK = /(?<=[.!?])\s+|\n+/;
+/** A leading bullet or list number, not part of the text. */
+const BULLET = /^\s*(?:[-*•]|\d+[.)])\s*/;
+
 /** Clause boundaries inside a sentence: where one claim ends and the next begins. */
 const CLAUSE_BREAK = /\s*(?:[;,]\s*(?:and|but|while|whereas)?|\s(?:and|but|while|whereas|whilst|although|though|unlike|however)\s)\s*/i;
 
 function clauses(evidence: string): string[] {
   return evidence
-    .split(/(?<=[.!?])\s+|\n+/)
+    .split(SENTENCE_BREAK)
     .flatMap((sentence) => sentence.split(CLAUSE_BREAK))
     .map((clause) => clause.trim())
     .filter((clause) => clause.length > 0);
@@ -161,6 +165,9 @@ export function sideTermsOf(question: string, points: readonly string[]): SideTe
   return none;
 }
 
+/** Share of a phrasing's attribute a clause must carry to be taken as stating it. */
+const SWAP_SHARE = 0.67;
+
 /**
  * True when the clause carrying the point's attribute names another subject and not the point's
  * own: "boosting reduces variance" offered for "bagging reduces variance". Returns the swapped-in
@@ -175,23 +182,22 @@ export function swappedSubject(phrasings: readonly string[], counterparts: reado
     const lead = new Set(words(clause).slice(0, 3).flatMap((word) => contentStems(word)));
     return [...side].find((stem) => lead.has(stem));
   };
-  const attributeOf = (phrasing: string) => new Set(contentStems(phrasing).filter((stem) => !allSides.has(stem)));
-  const bestShare = (texts: readonly string[], clause: string) =>
-    texts.reduce((max, text) => {
-      const attribute = attributeOf(text);
-      return attribute.size < 2 ? max : Math.max(max, overlap(attribute, clause) / attribute.size);
-    }, 0);
+  // What each phrasing says of its subject, without the subjects; one-word attributes say too little.
+  const attributesOf = (texts: readonly string[]) => texts.map((text) => new Set(contentStems(text).filter((stem) => !allSides.has(stem)))).filter((attribute) => attribute.size >= 2);
+  const own = attributesOf(phrasings);
+  const theirs = attributesOf(counterparts);
+  const bestShare = (attributes: readonly ReadonlySet<string>[], clause: string) => attributes.reduce((max, attribute) => Math.max(max, overlap(attribute, clause) / attribute.size), 0);
   const answerClauses = sideClauses(answer, allSides);
   const ownClauses = answerClauses.filter((clause) => ledBy(clause, sides.own) && !names(clause, sides.others));
   // A swap is an exchange: the answer also gives this subject the other side's property.
-  if (!ownClauses.some((clause) => bestShare(counterparts, clause) >= 0.67 && bestShare(counterparts, clause) > bestShare(phrasings, clause))) return undefined;
+  if (!ownClauses.some((clause) => bestShare(theirs, clause) >= SWAP_SHARE && bestShare(theirs, clause) > bestShare(own, clause))) return undefined;
   for (const clause of sideClauses(evidence, allSides)) {
     const stem = ledBy(clause, sides.others);
     if (!stem || names(clause, sides.own)) continue;
-    const swappedShare = bestShare(phrasings, clause);
-    if (swappedShare < 0.67 || swappedShare <= bestShare(counterparts, clause)) continue;
+    const swappedShare = bestShare(own, clause);
+    if (swappedShare < SWAP_SHARE || swappedShare <= bestShare(theirs, clause)) continue;
     // Anywhere the answer ties the attribute to the right subject as well, the point stands.
-    if (ownClauses.some((own) => bestShare(phrasings, own) >= swappedShare)) continue;
+    if (ownClauses.some((ownClause) => bestShare(own, ownClause) >= swappedShare)) continue;
     return words(clause).find((word) => contentStems(word)[0] === stem) ?? stem;
   }
   return undefined;
@@ -204,7 +210,7 @@ export function swappedSubject(phrasings: readonly string[], counterparts: reado
  */
 function sideClauses(text: string, sides: ReadonlySet<string>): string[] {
   const out: string[] = [];
-  for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
+  for (const sentence of text.split(SENTENCE_BREAK)) {
     const tokens = sentence.split(/\s+/).filter(Boolean);
     let current: string[] = [];
     tokens.forEach((token, index) => {
@@ -230,7 +236,7 @@ const EXPRESSION = /=|[<>]\s*\d|[a-z0-9)]\s*[+*^]\s*[a-z0-9(]|\w\/\(|`/i;
 
 /** A bare term or noun phrase: short, no predicate, not an expression. */
 export function isFragment(evidence: string): boolean {
-  const lines = evidence.split(/\n|;|(?<=[.!?])\s+/).map((line) => line.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim()).filter(Boolean);
+  const lines = evidence.split(/\n|;|(?<=[.!?])\s+/).map((line) => line.replace(BULLET, '').trim()).filter(Boolean);
   if (lines.length === 0) return false;
   return lines.every((line) => !EXPRESSION.test(line) && words(line).length <= 6 && !PREDICATE.test(line));
 }
@@ -242,7 +248,7 @@ export function isFragment(evidence: string): boolean {
 export function isListLike(answer: string): boolean {
   const pieces = answer
     .split(/\n|;|,/)
-    .map((line) => line.replace(/^\s*(?:[-*•]|\d+[.)])\s*/, '').trim())
+    .map((line) => line.replace(BULLET, '').trim())
     .filter(Boolean);
   if (pieces.length < 3) return false;
   const fragments = pieces.filter((piece) => isFragment(piece)).length;

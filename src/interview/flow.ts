@@ -16,6 +16,8 @@ import { scheduleReview } from './reviews.js';
 import { currentQuestionId, type InterviewSession } from './session.js';
 import { renderSummary } from './summary.js';
 
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 export interface InterviewDeps {
   interviewer?: InterviewerPort;
   store: Store;
@@ -269,7 +271,7 @@ export class InterviewFlow {
     const met = result.criteria.filter((criterion) => criterion.met);
     const body = met.length
       ? `Good — that covers it: ${met.map((criterion) => `**${criterion.point}**${criterion.evidence ? ` (you said ${quote(criterion.evidence, 140)})` : ''}`).join('; ')}.`
-      : `${verdictWord(result.score)[0]?.toUpperCase()}${verdictWord(result.score).slice(1)}. The point to get across: ${result.criteria.map((criterion) => criterion.point).join(' ')}`;
+      : `${capitalised(verdictWord(result.score))}. The point to get across: ${result.criteria.map((criterion) => criterion.point).join(' ')}`;
     const replies = [reply({ kind: 'feedback', title: `Follow-up: ${result.score}/100`, sections: [{ body }, ...(notice ? [{ body: `_${notice}_` }] : [])], score: result.score, sessionRef: session.id })];
     return [...replies, ...this.nextOrSummary(next)];
   }

@@ -5,7 +5,6 @@ import type { Passage } from '../core/ports/retriever.js';
 import type { Question } from '../knowledge/types.js';
 import type { InterviewSession } from './session.js';
 
-
 /** Quotes a user's text on one line, shortened, so feedback stays readable. */
 export function quote(text: string, max = 220): string {
   const flat = text.replace(/\s+/g, ' ').trim();

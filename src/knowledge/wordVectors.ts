@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { withBuildLock } from '../shared/buildLock.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { withBuildLock } from '../shared/buildLock.js';
 import type { WordVectors } from '../core/ports/embedder.js';
 import type { Logger } from '../core/ports/logger.js';
 import { readWordVectorSource } from './wordVectorSource.js';

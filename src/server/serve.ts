@@ -18,22 +18,21 @@ const SHUTDOWN_BUDGET_MS = 9_000;
 export async function startServer(config: Config, options: { healthHost?: string } = {}): Promise<RunningServer> {
   // Health endpoints come up first: during a first-start cache build or a wait on another
   // process's build, /healthz says alive and /readyz says not ready, so orchestrators do not restart us.
-  let app: App | undefined;
+  let booted: App | undefined;
   const adapters: RunningAdapter[] = [];
   let started = false;
   const health = await startHealthServer(config.HEALTH_PORT, () => [
-    { name: 'database', ready: () => app?.db.open ?? false },
-    { name: 'index', ready: () => (app?.knowledge.notes.length ?? 0) > 0 },
+    { name: 'database', ready: () => booted?.db.open ?? false },
+    { name: 'index', ready: () => (booted?.knowledge.notes.length ?? 0) > 0 },
     { name: 'startup', ready: () => started },
     ...adapters.map((adapter) => ({ name: adapter.name, ready: () => adapter.isReady() })),
   ], options.healthHost);
   const { bootstrap } = await import('../app/bootstrap.js');
-  try {
-    app = await bootstrap(config);
-  } catch (error) {
+  const app = await bootstrap(config).catch(async (error: unknown) => {
     await new Promise<void>((resolve) => health.close(() => resolve()));
     throw error;
-  }
+  });
+  booted = app;
   if (hasSlack(config)) {
     const { startSlack } = await import('../adapters/slack/index.js');
     adapters.push(await startSlack(app));
@@ -43,27 +42,26 @@ export async function startServer(config: Config, options: { healthHost?: string
     adapters.push(await startDiscord(app));
   }
   const stopScheduler = await startQuizScheduler(app);
-  const running = app;
   started = true;
   app.logger.info({ adapters: adapters.map((adapter) => adapter.name), healthPort: config.HEALTH_PORT }, 'mle-coach serving');
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= (async () => {
-      running.logger.info({ reason }, 'shutting down');
+      app.logger.info({ reason }, 'shutting down');
       const timer = setTimeout(() => {
-        running.logger.error({ budgetMs: SHUTDOWN_BUDGET_MS }, 'shutdown took too long; exiting');
+        app.logger.error({ budgetMs: SHUTDOWN_BUDGET_MS }, 'shutdown took too long; exiting');
         process.exit(1);
       }, SHUTDOWN_BUDGET_MS);
       timer.unref();
       stopScheduler();
       await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
       await new Promise<void>((resolve) => health.close(() => resolve()));
-      await running.close();
+      await app.close();
       clearTimeout(timer);
     })();
     return stopping;
   };
-  return { app: running, adapters, health, shutdown };
+  return { app, adapters, health, shutdown };
 }
 
 async function startQuizScheduler(app: App): Promise<() => void> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toneFor } from '../gradingPolicy.js';
+import { TONES, toneFor, type Tone } from '../gradingPolicy.js';
 
 export const platformSchema = z.enum(['terminal', 'discord', 'slack', 'test']);
 export type Platform = z.infer<typeof platformSchema>;
@@ -78,9 +78,9 @@ export const replySchema = z.object({
   /** Score of a graded answer (0-100), for adapters that show it specially (colour, reaction). */
   score: z.number().min(0).max(100).optional(),
   /** How the reply should look (colour, emoji); set from the score by the grading policy when absent. */
-  tone: z.enum(['good', 'fair', 'poor', 'neutral']).optional(),
+  tone: z.enum(TONES).optional(),
 });
-export type Reply = z.output<typeof replySchema> & { tone: 'good' | 'fair' | 'poor' | 'neutral' };
+export type Reply = z.output<typeof replySchema> & { tone: Tone };
 export type ReplyInput = z.input<typeof replySchema>;
 
 export function reply(input: ReplyInput): Reply {

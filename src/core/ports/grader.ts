@@ -1,3 +1,4 @@
+import type { Verdict } from '../gradingPolicy.js';
 import type { DesignPhase } from '../../knowledge/areas.js';
 
 /** A rubric ready for grading (defaults filled, ids assigned). */
@@ -25,8 +26,6 @@ export interface Rubric {
   hints: string[];
   followUps: string[];
 }
-
-import type { Verdict } from '../gradingPolicy.js';
 
 export type { Verdict };
 
