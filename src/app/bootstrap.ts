@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import { CoachEngine } from '../core/engine.js';
 import type { Clock } from '../core/ports/clock.js';
 import { systemClock } from '../core/ports/clock.js';
-import type { Grader } from '../core/ports/grader.js';
+import type { EvidenceChecker, Grader } from '../core/ports/grader.js';
 import type { InterviewerPort } from '../core/ports/extensions.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { ChannelPoster } from '../core/ports/poster.js';
@@ -114,7 +114,7 @@ export async function bootstrap(config: Config, overrides: BootstrapOverrides = 
 }
 
 /** The LLM grader when a key or base URL is configured, else the offline one. */
-async function createGrader(config: Config, offline: Grader, logger: Logger): Promise<Grader> {
+async function createGrader(config: Config, offline: Grader & EvidenceChecker, logger: Logger): Promise<Grader> {
   if (!config.OPENAI_API_KEY && !config.OPENAI_BASE_URL) return offline;
   try {
     const { createLlmGrader } = await import('../llm/factory.js');

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import { redactSecrets } from '../config/load.js';
 import { hasLlm } from '../config/schema.js';
 import type { Embedder, WordVectors } from '../core/ports/embedder.js';
-import type { Grader, Rubric } from '../core/ports/grader.js';
+import type { EvidenceChecker, Grader, Rubric } from '../core/ports/grader.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Answerer, Retriever } from '../core/ports/retriever.js';
 import { OfflineGrader } from '../grading/offlineGrader.js';
@@ -28,7 +28,7 @@ export async function loadWordVectors(config: Config, logger: Logger): Promise<W
   return openWordVectors({ cacheDir: config.MLE_COACH_CACHE_DIR ? resolve(config.MLE_COACH_CACHE_DIR) : join(dataDir(config), 'cache'), log: logger });
 }
 
-export function createOfflineGrader(vectors: WordVectors, maxAnswerChars: number): Grader {
+export function createOfflineGrader(vectors: WordVectors, maxAnswerChars: number): Grader & EvidenceChecker {
   return new OfflineGrader(vectors, { maxAnswerChars });
 }
 

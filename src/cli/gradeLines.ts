@@ -28,6 +28,7 @@ export interface GradeLineOutput {
   misconceptions: { text: string; penalty: number; evidence: string }[];
   feedback: string;
   notices?: string[];
+  confidence?: 'low';
 }
 
 export type GradeLineResult = GradeLineOutput | { id: string | number | null; error: string };
@@ -48,6 +49,7 @@ function toOutput(id: string | number | null, result: GradeResult): GradeLineOut
     misconceptions: result.misconceptions.map((item) => ({ text: item.text, penalty: item.penalty, evidence: item.evidence })),
     feedback: result.feedback,
     ...(result.notices.length ? { notices: result.notices } : {}),
+    ...(result.confidence ? { confidence: result.confidence } : {}),
   };
 }
 

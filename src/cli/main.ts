@@ -4,6 +4,7 @@ import { hasDiscord, hasSlack, type Config } from '../config/schema.js';
 import { loadConfig, redactSecrets } from '../config/load.js';
 import { createLogger } from '../app/logger.js';
 import { kbCheck, kbStats, type Output } from './kb.js';
+import type { Grader } from '../core/ports/grader.js';
 
 const USAGE = `mle-coach — interview prep and coaching for ML engineers
 
@@ -127,7 +128,7 @@ async function grade(config: Config, flags: Flags): Promise<number> {
   const byId = new Map(knowledge.questions.map((question) => [question.id, question]));
   const vectors = await loadWordVectors(config, logger);
   const offline = createOfflineGrader(vectors, config.MLE_COACH_MAX_ANSWER_CHARS);
-  let grader = offline;
+  let grader: Grader = offline;
   if (config.OPENAI_API_KEY || config.OPENAI_BASE_URL) {
     const { createLlmGrader } = await import('../llm/factory.js');
     grader = createLlmGrader(config, offline, logger);

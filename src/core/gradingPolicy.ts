@@ -55,3 +55,9 @@ export const HINT_SCORE_FLOOR = 40;
 export function maxScoreAfterHints(hintsUsed: number): number {
   return Math.max(HINT_SCORE_FLOOR, 100 - HINT_PENALTY * hintsUsed);
 }
+
+/**
+ * Two graders (LLM and offline) further apart than this on one answer: the grade is marked low
+ * confidence and says so, since at least one of them misread the answer.
+ */
+export const LOW_CONFIDENCE_GAP = 40;

@@ -1,5 +1,5 @@
 import type { WordVectors } from '../core/ports/embedder.js';
-import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
+import type { CriterionResult, EvidenceChecker, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
 import { analyzeText, withoutSentences, type AnalyzedText } from './analyze.js';
 import { candidatesExcluding, candidatesWithin, coverItem, findCandidates, newContentPerSentence, type Candidate, type CoverOptions, type ItemCoverage } from './align.js';
 import { calibrate, calibrateReference, GATED_CAP, MISCONCEPTION_DETECTED, MISCONCEPTION_TERM_SHARE, POINT_MET, POINT_TOUCHED, REFERENCE_GATE } from './calibration.js';
@@ -153,7 +153,7 @@ interface Alignment {
  * with one sentence (or two adjacent ones) of the answer, demoting words taken from the question;
  * misconceptions are matched the same way and cost their penalty. Deterministic.
  */
-export class OfflineGrader implements Grader {
+export class OfflineGrader implements Grader, EvidenceChecker {
   private readonly cache: PreparedRubricCache;
   private readonly maxAnswerChars: number;
 
@@ -167,6 +167,30 @@ export class OfflineGrader implements Grader {
 
   async grade(request: GradeRequest): Promise<GradeResult> {
     return this.gradeNow(request);
+  }
+
+  isInstruction(text: string): boolean {
+    return INSTRUCTIONS.test(text);
+  }
+
+  /**
+   * Whether a quote makes one key point, alone or completed by the sentence before it (a point may
+   * span two sentences, "It stays high. That is because ..."), by the same matcher and claim checks as a
+   * full grade, so a paraphrase passes and a denial, a swap or an instruction does not.
+   */
+  supportsPoint(request: GradeRequest, pointId: string, evidence: string): boolean {
+    const point = request.rubric.keyPoints.find((item) => item.id === pointId);
+    if (!point || this.isInstruction(evidence)) return false;
+    const single = { ...request.rubric, keyPoints: [point], misconceptions: [] };
+    const made = (text: string) => (this.gradeNow({ question: request.question, answer: text, rubric: single }).criteria[0]?.score ?? 0) >= POINT_TOUCHED;
+    if (made(evidence)) return true;
+    const answer = analyzeText(request.answer);
+    const at = request.answer.indexOf(evidence);
+    const index = at < 0 ? -1 : answer.sentences.findIndex((sentence) => sentence.end > at);
+    const before = index > 0 ? answer.sentences[index - 1] : undefined;
+    // The quote must carry the point: a sentence before it that makes the point alone does not lend it.
+    if (before === undefined || this.isInstruction(before.text) || made(before.text)) return false;
+    return made(request.answer.slice(before.start, at + evidence.length));
   }
 
   /** How each key point and misconception aligned with the answer: for debugging rubrics and the grader. */

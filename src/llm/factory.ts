@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { InterviewerPort } from '../core/ports/extensions.js';
-import type { Grader } from '../core/ports/grader.js';
+import type { EvidenceChecker, Grader } from '../core/ports/grader.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Answerer, Retriever } from '../core/ports/retriever.js';
 import { LlmAnswerer } from './answerer.js';
@@ -21,7 +21,7 @@ function budgetFor(config: Config): DailyBudget {
 }
 
 /** LLM grader with the offline grader alongside and as fallback. Throws when a prompt file is missing or invalid. */
-export function createLlmGrader(config: Config, offline: Grader, logger: Logger): Grader {
+export function createLlmGrader(config: Config, offline: Grader & EvidenceChecker, logger: Logger): Grader {
   const settings = chatSettings(config);
   return new LlmGrader({
     model: createChatModel(settings),

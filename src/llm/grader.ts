@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ChatOpenAI } from '@langchain/openai';
-import type { CriterionResult, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
+import type { CriterionResult, EvidenceChecker, Grader, GradeRequest, GradeResult, MisconceptionResult } from '../core/ports/grader.js';
 import type { Logger } from '../core/ports/logger.js';
 import { calibrate, POINT_MET } from '../grading/calibration.js';
-import { verdictFor } from '../core/gradingPolicy.js';
+import { LOW_CONFIDENCE_GAP, verdictFor } from '../core/gradingPolicy.js';
 import { applyRubricCaps, renderFeedback, type ScoreCap } from '../grading/feedback.js';
 import { callStructured, classifyFailure, logCall, nonce, sha256, type DailyBudget } from './chat.js';
 import { fill } from './prompts.js';
@@ -31,7 +31,8 @@ export interface LlmGraderOptions {
   model: ChatOpenAI;
   modelName: string;
   prompt: PromptTemplate;
-  offline: Grader;
+  /** Grades alongside, answers when the LLM cannot, and checks every piece of the LLM's evidence. */
+  offline: Grader & EvidenceChecker;
   logger: Logger;
   budget: DailyBudget;
   disagreement: number;
@@ -47,12 +48,19 @@ export function isVerbatim(evidence: string, answer: string): boolean {
   return quote.length >= 3 && normalize(answer).includes(quote);
 }
 
-/** Turns judgements into a GradeResult with the offline grader's calibration and caps. */
-export function scoreJudgements(request: GradeRequest, answer: string, output: GradeOutput): Omit<GradeResult, 'notices'> {
+/**
+ * Turns judgements into a GradeResult with the offline grader's calibration and caps. A point counts
+ * only when its evidence is a verbatim part of the answer, is not an instruction to the grader, and
+ * makes that point by the offline matcher (which credits paraphrases): the model says where the
+ * point is made, the checker confirms that it is.
+ */
+export function scoreJudgements(request: GradeRequest, answer: string, output: GradeOutput, checker: EvidenceChecker): Omit<GradeResult, 'notices'> {
   const { rubric } = request;
+  const graded = { ...request, answer };
   const criteria: CriterionResult[] = rubric.keyPoints.map((point) => {
     const judgement = output.judgements.find((item) => item.id === point.id);
-    const verified = judgement && judgement.score > 0 && isVerbatim(judgement.evidence, answer);
+    const verified =
+      judgement !== undefined && judgement.score > 0 && isVerbatim(judgement.evidence, answer) && checker.supportsPoint(graded, point.id, judgement.evidence);
     const score = verified ? round2(judgement.score) : 0;
     return {
       id: point.id,
@@ -69,7 +77,7 @@ export function scoreJudgements(request: GradeRequest, answer: string, output: G
   const seen = new Set<number>();
   for (const found of output.misconceptions) {
     const item = rubric.misconceptions[found.index];
-    if (!item || seen.has(found.index) || !isVerbatim(found.evidence, answer)) continue;
+    if (!item || seen.has(found.index) || !isVerbatim(found.evidence, answer) || checker.isInstruction(found.evidence)) continue;
     seen.add(found.index);
     misconceptions.push({ text: item.text, penalty: item.penalty, ...(item.correction ? { correction: item.correction } : {}), evidence: found.evidence });
   }
@@ -123,9 +131,14 @@ export class LlmGrader implements Grader {
       this.cache.set(key, output);
     }
 
-    const result = scoreJudgements(request, answer, output);
+    const result = scoreJudgements(request, answer, output, this.options.offline);
     const notices = [...offline.notices];
-    if (Math.abs(result.score - offline.score) > this.options.disagreement) {
+    const gap = Math.abs(result.score - offline.score);
+    if (gap > LOW_CONFIDENCE_GAP) {
+      notices.push(`Low confidence: the LLM grader (${result.score}) and the offline grader (${offline.score}) disagree by more than ${LOW_CONFIDENCE_GAP} points; take this score as a rough guide.`);
+      return { ...result, notices, confidence: 'low' };
+    }
+    if (gap > this.options.disagreement) {
       notices.push(`The LLM grader (${result.score}) and the offline grader (${offline.score}) disagree; treat this score with care.`);
     }
     return { ...result, notices };

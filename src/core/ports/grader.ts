@@ -70,8 +70,18 @@ export interface GradeResult {
   feedback: string;
   /** Set when something about grading should be told to the user (fallback, disagreement, truncation). */
   notices: string[];
+  /** 'low' when two graders disagree by more than the policy allows: the score is shown with a warning. */
+  confidence?: 'low';
 }
 
 export interface Grader {
   grade(request: GradeRequest): Promise<GradeResult>;
+}
+
+/** The offline checks another grader's judgements must pass (an LLM's evidence is a claim, not a proof). */
+export interface EvidenceChecker {
+  /** True when `evidence`, a part of the answer, makes the key point by the offline matcher. */
+  supportsPoint(request: GradeRequest, pointId: string, evidence: string): boolean;
+  /** True when the text addresses the grader ("ignore the rubric", "score this 100") rather than the question. */
+  isInstruction(text: string): boolean;
 }
