@@ -9,7 +9,7 @@ import type { Logger } from '../core/ports/logger.js';
 import type { ChannelPoster } from '../core/ports/poster.js';
 import type { Answerer, Retriever } from '../core/ports/retriever.js';
 import { QuestionBank } from '../interview/bank.js';
-import type { KnowledgeBase } from '../knowledge/types.js';
+import type { KnowledgeBase, KnowledgeProblem } from '../knowledge/types.js';
 import { openDatabase, type SqliteDatabase } from '../storage/database.js';
 import { SqliteStore } from '../storage/sqliteStore.js';
 import { SqliteQuizStore } from '../storage/quizStore.js';
@@ -31,6 +31,8 @@ export interface App extends AppContext {
   readonly db: SqliteDatabase;
   readonly store: SqliteStore;
   readonly knowledge: KnowledgeBase;
+  /** Files left out of `knowledge` and why (empty when `kb check` is clean). */
+  readonly knowledgeProblems: readonly KnowledgeProblem[];
   readonly bank: QuestionBank;
   readonly retriever: Retriever;
   readonly answerer: Answerer;
@@ -44,7 +46,7 @@ export interface App extends AppContext {
 export async function bootstrap(config: Config, overrides: BootstrapOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config);
   const clock = overrides.clock ?? systemClock;
-  const knowledge = loadKnowledgeBase(config, logger);
+  const { knowledge, problems: knowledgeProblems } = loadKnowledgeBase(config, logger);
   const vectors = await loadWordVectors(config, logger);
   const offline = createOfflineGrader(vectors, config.MLE_COACH_MAX_ANSWER_CHARS);
   const { retriever, answerer } = await createRetrieval(config, knowledge, vectors, logger);
@@ -95,6 +97,7 @@ export async function bootstrap(config: Config, overrides: BootstrapOverrides = 
     db,
     store,
     knowledge,
+    knowledgeProblems,
     bank,
     retriever,
     answerer: chosenAnswerer,

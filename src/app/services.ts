@@ -9,7 +9,7 @@ import type { Answerer, Retriever } from '../core/ports/retriever.js';
 import { OfflineGrader } from '../grading/offlineGrader.js';
 import { rubricFromReference } from '../grading/reference.js';
 import { loadKnowledge } from '../knowledge/load.js';
-import { formatProblem, type KnowledgeBase } from '../knowledge/types.js';
+import { formatProblem, type KnowledgeBase, type KnowledgeProblem } from '../knowledge/types.js';
 import { openWordVectors } from '../knowledge/wordVectors.js';
 import { knowledgeDir } from '../shared/paths.js';
 
@@ -17,11 +17,14 @@ export function dataDir(config: Config): string {
   return resolve(config.MLE_COACH_DATA_DIR);
 }
 
-/** Loads knowledge; bad files are logged and left out so one typo does not stop the bot. */
-export function loadKnowledgeBase(config: Config, logger: Logger): KnowledgeBase {
+/**
+ * Loads knowledge; bad files are logged and left out so the terminal still works around a typo.
+ * The problems are returned too: `serve` does not become ready while there are any (unless allowed).
+ */
+export function loadKnowledgeBase(config: Config, logger: Logger): { knowledge: KnowledgeBase; problems: KnowledgeProblem[] } {
   const { knowledge, problems } = loadKnowledge(knowledgeDir(config.MLE_COACH_KNOWLEDGE_DIR), { cacheDir: join(dataDir(config), 'cache') });
   for (const problem of problems) logger.warn({ problem: formatProblem(problem) }, 'knowledge problem (run `mle-coach kb check`)');
-  return knowledge;
+  return { knowledge, problems };
 }
 
 export async function loadWordVectors(config: Config, logger: Logger): Promise<WordVectors> {

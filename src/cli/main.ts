@@ -110,7 +110,7 @@ async function kb(config: Config, flags: Flags): Promise<number> {
     const started = Date.now();
     const logger = createLogger(config, { level: 'warn' });
     const { loadKnowledgeBase, loadWordVectors, createRetrieval } = await import('../app/services.js');
-    const knowledge = loadKnowledgeBase(config, logger);
+    const { knowledge } = loadKnowledgeBase(config, logger);
     const vectors = await loadWordVectors(config, logger);
     await createRetrieval(config, knowledge, vectors, logger);
     io.out(`Index ready: ${knowledge.notes.length} notes, ${knowledge.notes.reduce((sum, note) => sum + note.sections.length, 0)} passages (${Date.now() - started} ms).\n`);
@@ -124,7 +124,7 @@ async function grade(config: Config, flags: Flags): Promise<number> {
   const logger = createLogger(config, { level: 'warn' });
   const { loadKnowledgeBase, loadWordVectors, createOfflineGrader, rubricFromReference } = await import('../app/services.js');
   const { gradeLine } = await import('./gradeLines.js');
-  const knowledge = loadKnowledgeBase(config, logger);
+  const { knowledge } = loadKnowledgeBase(config, logger);
   const byId = new Map(knowledge.questions.map((question) => [question.id, question]));
   const vectors = await loadWordVectors(config, logger);
   const offline = createOfflineGrader(vectors, config.MLE_COACH_MAX_ANSWER_CHARS);
@@ -152,7 +152,7 @@ async function grade(config: Config, flags: Flags): Promise<number> {
 async function ask(config: Config, flags: Flags): Promise<number> {
   const logger = createLogger(config, { level: 'warn' });
   const { loadKnowledgeBase, loadWordVectors, createRetrieval } = await import('../app/services.js');
-  const knowledge = loadKnowledgeBase(config, logger);
+  const { knowledge } = loadKnowledgeBase(config, logger);
   const vectors = await loadWordVectors(config, logger);
   const { answerer: offline, retriever } = await createRetrieval(config, knowledge, vectors, logger);
   let answerer = offline;

@@ -1,3 +1,4 @@
+import { canonicalTimezone, TIMEZONE_EXAMPLES } from '../core/calendar.js';
 import { z } from 'zod';
 
 const optionalString = z
@@ -11,6 +12,21 @@ const optionalUrl = optionalString.refine(
   'must be an http(s) URL',
 );
 
+/** "true"/"1"/"yes" or "false"/"0"/"no" (any case); anything else is refused rather than read as false. */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'True', 'False', 'YES', 'NO', ''])
+  .default('false')
+  .transform((value) => ['true', '1', 'yes'].includes(value.toLowerCase()));
+
+const timezone = z
+  .string()
+  .default('UTC')
+  .transform((value, ctx) => {
+    const canonical = canonicalTimezone(value);
+    if (!canonical) ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 60)}" is not an IANA timezone; examples: ${TIMEZONE_EXAMPLES.replace(/`/g, '')}` });
+    return canonical ?? 'UTC';
+  });
+
 const intInRange = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -22,10 +38,11 @@ export const configSchema = z.object({
   MLE_COACH_DATA_DIR: z.string().default('./data').describe('Folder for every file the app writes (SQLite, index, caches, charts).'),
   MLE_COACH_CACHE_DIR: optionalString.describe('Folder for derived caches (word-vector cache). Default: `<data dir>/cache`. Several data dirs may share one.'),
   MLE_COACH_KNOWLEDGE_DIR: optionalString.describe('Knowledge folder (notes and question bank). Default: the `knowledge/` shipped with the app.'),
+  MLE_COACH_ALLOW_BROKEN_KNOWLEDGE: flag.describe('`serve` becomes ready even when knowledge files have problems (they are left out and logged). Default `false`: `/readyz` stays 503 until `kb check` is clean.'),
   MLE_COACH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
   MLE_COACH_SESSION_TTL_MINUTES: intInRange(1, 60 * 24 * 30, 120).describe('Idle minutes after which an interview expires (partial results are kept).'),
   MLE_COACH_MAX_ANSWER_CHARS: intInRange(200, 100_000, 6000).describe('Answers longer than this are graded on their first part, with a notice.'),
-  MLE_COACH_DEFAULT_TIMEZONE: z.string().default('UTC').describe('IANA timezone used when neither the user nor the channel set one.'),
+  MLE_COACH_DEFAULT_TIMEZONE: timezone.describe('IANA timezone used when neither the user nor the channel set one.'),
   MLE_COACH_ADMINS: z
     .string()
     .default('')

@@ -1,4 +1,20 @@
-/** Calendar arithmetic on local dates written as YYYY-MM-DD (timezone already applied). */
+/** Calendar arithmetic on local dates written as YYYY-MM-DD (timezone already applied), and the one timezone check. */
+
+/** Examples shown wherever a timezone is refused. */
+export const TIMEZONE_EXAMPLES = '`Europe/Berlin`, `America/New_York`, `Asia/Kolkata`, `UTC`';
+
+/**
+ * The canonical IANA name of a timezone ("europe/berlin" -> "Europe/Berlin"), or undefined when the
+ * runtime does not know it. Users' settings, quiz schedules and the configured default all pass here.
+ */
+export function canonicalTimezone(value: string): string | undefined {
+  if (!value.trim()) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: value.trim() }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
 
 export function localDay(date: Date, timeZone: string): string {
   try {

@@ -1,16 +1,9 @@
 import { areasForTrack, LEVELS, trackNames } from '../knowledge/areas.js';
 import type { Reply } from './model/message.js';
 import type { Store, UserRecord, UserSettings } from './ports/store.js';
+import { canonicalTimezone, TIMEZONE_EXAMPLES } from './calendar.js';
 import { errorReply, infoReply } from './replies.js';
 
-export function isValidTimezone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function describe(settings: UserSettings, defaultTimezone: string): string {
   return [
@@ -32,8 +25,9 @@ export function settingsCommand(store: Store, user: UserRecord, args: string[], 
     case 'tz': {
       const value = values[0];
       if (!value) return [errorReply('Name a timezone, e.g. `settings timezone Europe/Berlin` (IANA names such as `America/New_York`, `Asia/Kolkata`, `UTC`).')];
-      if (!isValidTimezone(value)) return [errorReply(`\`${(value ?? '').slice(0, 60)}\` is not an IANA timezone. Examples: \`Europe/Berlin\`, \`America/New_York\`, \`Asia/Kolkata\`, \`UTC\`.`)];
-      settings.timezone = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+      const timezone = canonicalTimezone(value ?? '');
+      if (!timezone) return [errorReply(`\`${(value ?? '').slice(0, 60)}\` is not an IANA timezone. Examples: ${TIMEZONE_EXAMPLES}.`)];
+      settings.timezone = timezone;
       break;
     }
     case 'level': {

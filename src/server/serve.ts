@@ -24,6 +24,8 @@ export async function startServer(config: Config, options: { healthHost?: string
   const health = await startHealthServer(config.HEALTH_PORT, () => [
     { name: 'database', ready: () => booted?.db.open ?? false },
     { name: 'index', ready: () => (booted?.knowledge.notes.length ?? 0) > 0 },
+    // Broken knowledge fails closed: a file left out silently empties a track and its quizzes.
+    { name: 'knowledge', ready: () => booted !== undefined && (booted.knowledgeProblems.length === 0 || config.MLE_COACH_ALLOW_BROKEN_KNOWLEDGE) },
     { name: 'startup', ready: () => started },
     ...adapters.map((adapter) => ({ name: adapter.name, ready: () => adapter.isReady() })),
   ], options.healthHost);
@@ -33,6 +35,11 @@ export async function startServer(config: Config, options: { healthHost?: string
     throw error;
   });
   booted = app;
+  if (app.knowledgeProblems.length > 0) {
+    const files = [...new Set(app.knowledgeProblems.map((problem) => problem.file))];
+    if (config.MLE_COACH_ALLOW_BROKEN_KNOWLEDGE) app.logger.warn({ files }, 'knowledge has problems; serving without those files because MLE_COACH_ALLOW_BROKEN_KNOWLEDGE is set');
+    else app.logger.error({ files }, 'knowledge has problems: /readyz stays 503 until `mle-coach kb check` is clean (or set MLE_COACH_ALLOW_BROKEN_KNOWLEDGE=true to serve without those files)');
+  }
   if (hasSlack(config)) {
     const { startSlack } = await import('../adapters/slack/index.js');
     adapters.push(await startSlack(app));

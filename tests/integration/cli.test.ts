@@ -122,4 +122,16 @@ describe('configuration', () => {
     expect(stderr).toContain('OPENAI_BASE_URL');
     expect(stderr).not.toContain('supersecret');
   });
+
+  it('GIVEN a default timezone the runtime does not know WHEN the bot starts THEN start-up stops naming the variable and the value', () => {
+    const { code, stderr } = cli(['kb', 'stats'], { env: { MLE_COACH_DEFAULT_TIMEZONE: 'Mars/Olympus' } });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/MLE_COACH_DEFAULT_TIMEZONE: "Mars\/Olympus" is not an IANA timezone/);
+  });
+
+  it('GIVEN a yes/no setting spelled neither way WHEN the bot starts THEN it is refused instead of read as no', () => {
+    const { code, stderr } = cli(['kb', 'stats'], { env: { MLE_COACH_ALLOW_BROKEN_KNOWLEDGE: 'sure' } });
+    expect(code).toBe(1);
+    expect(stderr).toContain('MLE_COACH_ALLOW_BROKEN_KNOWLEDGE');
+  });
 });

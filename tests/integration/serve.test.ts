@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
@@ -69,6 +70,45 @@ describe('mle-coach serve', () => {
     expect(messages).toContain('mle-coach serving');
     expect(messages).toContain('shutting down');
   });
+});
+
+describe('mle-coach serve with broken knowledge', () => {
+  async function readiness(env: Record<string, string>): Promise<{ status: number; checks: { name: string; ready: boolean }[]; stderr: string }> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['bin/mle-coach.js', 'serve'], {
+      env: { ...process.env, MLE_COACH_DATA_DIR: dataDir, MLE_COACH_CACHE_DIR: SHARED_CACHE_DIR, HEALTH_PORT: String(port), OPENAI_API_KEY: '', SLACK_BOT_TOKEN: '', DISCORD_TOKEN: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    try {
+      await waitFor(async () => (stderr.includes('mle-coach serving') ? true : undefined), 60_000);
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const body = (await response.json()) as { checks: { name: string; ready: boolean }[] };
+      return { status: response.status, checks: body.checks, stderr };
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }
+
+  it('GIVEN a YAML syntax error in one question file WHEN serve starts THEN /readyz stays 503 on "knowledge" and the log names the file; allowed explicitly THEN it is ready', async () => {
+    const copy = tempDir();
+    try {
+      cpSync('knowledge', copy, { recursive: true });
+      writeFileSync(join(copy, 'questions', 'evaluation-metrics.yaml'), readFileSync(join(copy, 'questions', 'evaluation-metrics.yaml'), 'utf8').replace('questions:', 'questions:\n  - id: [unclosed'));
+      const broken = await readiness({ MLE_COACH_KNOWLEDGE_DIR: copy });
+      expect(broken.status).toBe(503);
+      expect(broken.checks.find((check) => check.name === 'knowledge')?.ready).toBe(false);
+      expect(broken.stderr).toContain('questions/evaluation-metrics.yaml');
+      expect(broken.stderr).toMatch(/readyz stays 503/);
+      const allowed = await readiness({ MLE_COACH_KNOWLEDGE_DIR: copy, MLE_COACH_ALLOW_BROKEN_KNOWLEDGE: 'true' });
+      expect(allowed.status).toBe(200);
+    } finally {
+      cleanup(copy);
+    }
+  }, 150_000);
 });
 
 describe('mle-coach serve with Slack and Discord configured', () => {
